@@ -1,0 +1,51 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup browser lint messages clean
+
+run: setup
+	$(BIN)/python -m config.devstack run
+
+test: setup browser
+	$(BIN)/python -m config.devstack test $(PYTEST_ARGS)
+
+setup: $(PY_STAMP) $(NODE_STAMP) $(MO_FILES)
+
+$(PY_STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 not found)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "$(PYTHON) is older than 3.12; install Python 3.12+."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+%.mo: %.po $(PY_STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# Browser tests use the system Chromium where there is one, else Playwright's own build.
+browser: $(PY_STAMP)
+	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests use $(CHROMIUM)"; \
+	else $(BIN)/python -m playwright install chromium; fi
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate the message catalogues after changing user-facing strings (needs GNU gettext).
+messages: $(PY_STAMP)
+	DATABASE_URL=postgres://unused/unused REDIS_URL=redis://unused DJANGO_DEBUG=1 \
+	$(BIN)/python manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+	msgen --force-po -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,271 @@
+"""Opgaven, their role requests and the inzet of members on them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from competencies.constraints import choice_is_valid, end_not_before_start, level_between_1_and_4
+from competencies.models import Competency, Level, Role
+from pool.models import Member, Organisation, Period
+
+# Choices live at module level so that the models' Meta constraints can refer to them.
+
+
+class OpgaveStatus(models.TextChoices):
+    CONCEPT = "concept", _("concept")
+    OPEN = "open", _("open")
+    IN_PROGRESS = "in_progress", _("in uitvoering")
+    COMPLETED = "completed", _("afgerond")
+    CANCELLED = "cancelled", _("geannuleerd")
+
+
+class Predictability(models.TextChoices):
+    PREDICTABLE = "predictable", _("voorspelbaar: bekend werk, vaste aanpak")
+    PARTLY = "partly", _("deels voorspelbaar")
+    UNPREDICTABLE = "unpredictable", _("onvoorspelbaar: nieuw, aanpak onderweg bepalen")
+
+
+class Complexity(models.TextChoices):
+    SIMPLE = "simple", _("eenvoudig: één vakgebied, weinig partijen")
+    MODERATE = "moderate", _("gemiddeld")
+    COMPLEX = "complex", _("complex: meerdere vakgebieden en partijen")
+
+
+class Governance(models.TextChoices):
+    HIERARCHY = "hierarchy", _("klassiek-hiërarchisch: procedures en verantwoording")
+    NPM = "npm", _("New Public Management: resultaat en efficiëntie")
+    NETWORK = "network", _("netwerksturing: co-creatie met partners en inwoners")
+
+
+class RoleRequestStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    FILLED = "filled", _("bezet")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+class AssignmentState(models.TextChoices):
+    PROPOSED = "proposed", _("voorgesteld")
+    ACCEPTED = "accepted", _("geaccepteerd")
+    CONFIRMED = "confirmed", _("bevestigd")
+    DECLINED = "declined", _("afgewezen")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+    COMPLETED = "completed", _("afgerond")
+
+
+ACTIVE_STATES = (AssignmentState.PROPOSED, AssignmentState.ACCEPTED, AssignmentState.CONFIRMED)
+BOOKED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CONFIRMED)
+
+
+class Opgave(Period):
+    Status = OpgaveStatus
+    Predictability = Predictability
+    Complexity = Complexity
+    Governance = Governance
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="opgaven", verbose_name=_("organisatie")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_opgaven",
+        verbose_name=_("opdrachtgever"),
+    )
+    predictability = models.CharField(
+        _("voorspelbaarheid"), max_length=20, choices=Predictability
+    )
+    complexity = models.CharField(_("complexiteit"), max_length=20, choices=Complexity)
+    governance = models.CharField(
+        _("sturingsaccent"), max_length=20, choices=Governance, default=Governance.NETWORK
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.CONCEPT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(Period.Meta):
+        verbose_name = _("opgave")
+        verbose_name_plural = _("opgaven")
+        constraints = [
+            end_not_before_start("opgave_end_after_start"),
+            choice_is_valid("status", OpgaveStatus, "opgave_status_valid"),
+            choice_is_valid("predictability", Predictability, "opgave_predictability_valid"),
+            choice_is_valid("complexity", Complexity, "opgave_complexity_valid"),
+            choice_is_valid("governance", Governance, "opgave_governance_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "organisation"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_maatwerk(self) -> bool:
+        """Standard work stays in the line; anything unpredictable or complex goes to the pool."""
+        return (
+            self.predictability != self.Predictability.PREDICTABLE
+            or self.complexity == self.Complexity.COMPLEX
+        )
+
+
+class OpgaveLogEntry(models.Model):
+    """One change to an opgave or its role requests: who, when, what, why."""
+
+    opgave = models.ForeignKey(Opgave, on_delete=models.CASCADE, related_name="log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("wijziging van opgave")
+        verbose_name_plural = _("wijzigingen van opgaven")
+
+    def __str__(self) -> str:
+        return f"{self.opgave}: {self.action}"
+
+
+class RoleRequest(Period):
+    Status = RoleRequestStatus
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opgave = models.ForeignKey(
+        Opgave, on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("opgave")
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("rol"))
+    hours_per_week = models.DecimalField(_("uren per week"), max_digits=4, decimal_places=1)
+    people = models.PositiveSmallIntegerField(_("aantal personen"), default=1)
+    open_to_development = models.BooleanField(
+        _("ruimte voor ontwikkeling"),
+        default=False,
+        help_text=_("Iemand die de competentie nog ontwikkelt, mag deze rol als leerkans pakken."),
+    )
+    notes = models.TextField(_("toelichting"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
+    competencies = models.ManyToManyField(
+        Competency, through="RoleRequestCompetency", related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(Period.Meta):
+        verbose_name = _("rolvraag")
+        verbose_name_plural = _("rolvragen")
+        constraints = [
+            end_not_before_start("role_request_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=60),
+                name="role_request_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(people__gte=1, people__lte=50), name="role_request_people_range"
+            ),
+            choice_is_valid("status", RoleRequestStatus, "role_request_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} – {self.opgave}"
+
+
+class RoleRequestCompetency(models.Model):
+    role_request = models.ForeignKey(
+        RoleRequest, on_delete=models.CASCADE, related_name="competency_needs"
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="+", verbose_name=_("competentie")
+    )
+    min_level = models.PositiveSmallIntegerField(_("minimumniveau"), choices=Level)
+    required = models.BooleanField(
+        _("vereist"), default=True, help_text=_("Vereist weegt zwaarder dan gewenst.")
+    )
+
+    class Meta:
+        ordering = ["-required", "competency__name_nl"]
+        verbose_name = _("gevraagde competentie")
+        verbose_name_plural = _("gevraagde competenties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role_request", "competency"], name="role_request_competency_unique"
+            ),
+            level_between_1_and_4("min_level", "role_request_competency_level_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency} ≥ {self.min_level}"
+
+
+class Assignment(Period):
+    """Inzet: a member on a role request. Only accepted and confirmed inzet consume hours."""
+
+    State = AssignmentState
+    ACTIVE_STATES = ACTIVE_STATES
+    BOOKED_STATES = BOOKED_STATES
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role_request = models.ForeignKey(
+        RoleRequest, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("rolvraag")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("medewerker")
+    )
+    hours_per_week = models.DecimalField(_("uren per week"), max_digits=4, decimal_places=1)
+    state = models.CharField(_("status"), max_length=20, choices=State, default=State.PROPOSED)
+    score = models.FloatField(_("matchscore bij voorstel"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(Period.Meta):
+        verbose_name = _("inzet")
+        verbose_name_plural = _("inzet")
+        constraints = [
+            end_not_before_start("assignment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=60),
+                name="assignment_hours_range",
+            ),
+            choice_is_valid("state", AssignmentState, "assignment_state_valid"),
+            models.UniqueConstraint(
+                fields=["role_request", "member"],
+                condition=Q(state__in=ACTIVE_STATES),
+                name="assignment_one_active_per_member_and_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.role_request}"
+
+
+class AssignmentTransition(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("statuswijziging van inzet")
+        verbose_name_plural = _("statuswijzigingen van inzet")
+        constraints = [
+            choice_is_valid("to_state", AssignmentState, "assignment_transition_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '–'} → {self.to_state}"

@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from pool.models import (
+    Availability,
+    LearningGoal,
+    Leave,
+    Member,
+    MemberCompetency,
+    Organisation,
+    RoleExperience,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "cbs_code", "kind", "province", "shares_members", "requires_release"]
+    list_filter = ["kind", "shares_members", "requires_release", "province"]
+    search_fields = ["name", "cbs_code"]
+    filter_horizontal = ["hr_advisors"]
+
+
+class MemberCompetencyInline(admin.TabularInline):
+    model = MemberCompetency
+    autocomplete_fields = ["competency"]
+    extra = 0
+
+
+class RoleExperienceInline(admin.TabularInline):
+    model = RoleExperience
+    extra = 0
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = Availability
+    extra = 0
+
+
+class LeaveInline(admin.TabularInline):
+    model = Leave
+    extra = 0
+
+
+class LearningGoalInline(admin.TabularInline):
+    model = LearningGoal
+    autocomplete_fields = ["competency"]
+    extra = 0
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "personnel_number",
+        "organisation",
+        "unit",
+        "pool_hours",
+        "is_external",
+    ]
+    list_filter = ["organisation", "is_external", "shareable"]
+    list_select_related = ["organisation"]
+    search_fields = ["first_name", "last_name", "personnel_number", "email"]
+    autocomplete_fields = ["user", "line_manager"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [
+        MemberCompetencyInline,
+        RoleExperienceInline,
+        AvailabilityInline,
+        LeaveInline,
+        LearningGoalInline,
+    ]
+
+
+@admin.register(MemberCompetency)
+class MemberCompetencyAdmin(admin.ModelAdmin):
+    list_display = ["member", "competency", "level"]
+    list_filter = ["level", "competency__group"]
+    list_select_related = ["member", "competency"]
+    search_fields = ["member__last_name", "competency__name_nl"]
+    autocomplete_fields = ["member", "competency"]
+
+
+@admin.register(RoleExperience, Availability, Leave, LearningGoal)
+class MemberDetailAdmin(admin.ModelAdmin):
+    list_select_related = ["member"]
+    search_fields = ["member__last_name", "member__personnel_number"]
+    list_display = ["__str__", "member"]
+    autocomplete_fields = ["member"]

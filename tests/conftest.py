@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from pool import access
+from tests.factories import UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def user_in():
+    """Make a user in one of the Rolpool groups: user_in(access.HR_ADVISOR)."""
+
+    def make(*groups: str, **fields):
+        return UserFactory(groups=list(groups), **fields)
+
+    return make
+
+
+@pytest.fixture
+def hr_user(db, user_in):
+    return user_in(access.HR_ADVISOR)
+
+
+@pytest.fixture
+def manager_user(db, user_in):
+    return user_in(access.MANAGER)
+
+
+def worker_database_url() -> str:
+    """The URL of the database the tests use, for processes started by a test."""
+    db = settings.DATABASES["default"]
+    host = quote(db["HOST"] or "", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on the real broker, using the test database."""
+    env = {**os.environ, "DATABASE_URL": worker_database_url(), "DATABASE_CONN_MAX_AGE": "0"}
+    worker = subprocess.Popen(  # noqa: S603 - fixed command
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+         "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "warning"],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    time.sleep(0.5)
+    if worker.poll() is not None:
+        pytest.fail(f"Celery worker exited at start with code {worker.returncode}")
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
