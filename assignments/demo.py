@@ -83,12 +83,13 @@ OPGAVE_THEMES = (
     ("Inclusieve arbeidsmarkt", "Meer inwoners aan het werk met werkgevers in de regio."),
     ("Ondermijning aanpakken", "Samen met politie en OM criminele structuren doorbreken."),
 )
-OPGAVE_STATUS_WEIGHTS = (
-    (Opgave.Status.CONCEPT, 15),
-    (Opgave.Status.OPEN, 35),
-    (Opgave.Status.IN_PROGRESS, 30),
-    (Opgave.Status.COMPLETED, 15),
-    (Opgave.Status.CANCELLED, 5),
+# Out of every twenty opgaven: so even a small demo has every state.
+OPGAVE_STATUS_CYCLE = (
+    [Opgave.Status.CONCEPT] * 3
+    + [Opgave.Status.OPEN] * 7
+    + [Opgave.Status.IN_PROGRESS] * 6
+    + [Opgave.Status.COMPLETED] * 3
+    + [Opgave.Status.CANCELLED]
 )
 BATCH = 5000
 
@@ -135,8 +136,9 @@ def demo_seed(*, members: int, opgaven: int, seed: int, today: date) -> DemoCoun
     core_roles = [role for role in roles if role.is_core]
     pool = _members(rng, fake, members, organisations, users, today)
     _profiles(rng, pool, competencies, core_roles, today)
-    requests = _opgaven(rng, opgaven, municipalities_only, users["manager"], competencies,
-                        core_roles, roles, today)
+    requests = _opgaven(
+        rng, opgaven, municipalities_only, users["manager"], competencies, core_roles, roles, today
+    )
     assignment_count = _assignments(rng, requests, pool, users)
     return DemoCounts(
         organisations=len(organisations),
@@ -281,9 +283,7 @@ def _opgaven(rng, count, organisations, owner, competencies, core_roles, roles, 
     for index in range(count):
         title, description = OPGAVE_THEMES[index % len(OPGAVE_THEMES)]
         organisation = rng.choice(organisations)
-        status = rng.choices(
-            [s for s, _ in OPGAVE_STATUS_WEIGHTS], weights=[w for _, w in OPGAVE_STATUS_WEIGHTS]
-        )[0]
+        status = OPGAVE_STATUS_CYCLE[index % len(OPGAVE_STATUS_CYCLE)]
         if status in (Opgave.Status.COMPLETED, Opgave.Status.CANCELLED):
             start = week_start(today) - timedelta(weeks=rng.randint(30, 60))
         elif status == Opgave.Status.IN_PROGRESS:

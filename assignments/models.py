@@ -71,7 +71,10 @@ class Opgave(Period):
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="opgaven", verbose_name=_("organisatie")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="opgaven",
+        verbose_name=_("organisatie"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,9 +82,7 @@ class Opgave(Period):
         related_name="owned_opgaven",
         verbose_name=_("opdrachtgever"),
     )
-    predictability = models.CharField(
-        _("voorspelbaarheid"), max_length=20, choices=Predictability
-    )
+    predictability = models.CharField(_("voorspelbaarheid"), max_length=20, choices=Predictability)
     complexity = models.CharField(_("complexiteit"), max_length=20, choices=Complexity)
     governance = models.CharField(
         _("sturingsaccent"), max_length=20, choices=Governance, default=Governance.NETWORK
@@ -144,7 +145,9 @@ class RoleRequest(Period):
     opgave = models.ForeignKey(
         Opgave, on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("opgave")
     )
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("rol"))
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("rol")
+    )
     hours_per_week = models.DecimalField(_("uren per week"), max_digits=4, decimal_places=1)
     people = models.PositiveSmallIntegerField(_("aantal personen"), default=1)
     open_to_development = models.BooleanField(
@@ -216,7 +219,10 @@ class Assignment(Period):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role_request = models.ForeignKey(
-        RoleRequest, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("rolvraag")
+        RoleRequest,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("rolvraag"),
     )
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("medewerker")

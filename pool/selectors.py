@@ -25,4 +25,3 @@ def member_profile_of(*, user: AbstractBaseUser) -> Member:
         return queryset.get(user=user)
     except Member.DoesNotExist:
         raise Http404 from None
-

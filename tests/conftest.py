@@ -51,8 +51,21 @@ def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on the real broker, using the test database."""
     env = {**os.environ, "DATABASE_URL": worker_database_url(), "DATABASE_CONN_MAX_AGE": "0"}
     worker = subprocess.Popen(  # noqa: S603 - fixed command
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "warning",
+        ],
         cwd=BASE_DIR,
         env=env,
     )

@@ -68,9 +68,7 @@ def test_role_request_asks_each_competency_once():
     )
 
 
-@pytest.mark.parametrize(
-    "fields", [{"state": "maybe"}, {"hours_per_week": Decimal(0)}]
-)
+@pytest.mark.parametrize("fields", [{"state": "maybe"}, {"hours_per_week": Decimal(0)}])
 def test_assignment_refuses_invalid_values(fields):
     refused(AssignmentFactory, **fields)
 

@@ -20,13 +20,18 @@ def fingerprint() -> tuple:
         list(Organisation.objects.order_by("name").values_list("name", "cbs_code")),
         list(
             Member.objects.order_by("personnel_number").values_list(
-                "personnel_number", "first_name", "last_name", "organisation__name",
-                "pool_hours", "unit",
+                "personnel_number",
+                "first_name",
+                "last_name",
+                "organisation__name",
+                "pool_hours",
+                "unit",
             )
         ),
         list(
-            MemberCompetency.objects.order_by("member__personnel_number", "competency__code")
-            .values_list("member__personnel_number", "competency__code", "level")
+            MemberCompetency.objects.order_by(
+                "member__personnel_number", "competency__code"
+            ).values_list("member__personnel_number", "competency__code", "level")
         ),
         list(Opgave.objects.order_by("title").values_list("title", "status", "start", "end")),
         sorted(Assignment.objects.values_list("member__personnel_number", "state")),
@@ -79,7 +84,9 @@ def test_seed_demo_never_overbooks_a_member():
     demo_seed(members=200, opgaven=30, seed=3, today=TODAY)
     for member in Member.objects.prefetch_related("assignments"):
         booked = sum(
-            a.hours_per_week for a in member.assignments.all() if a.state in Assignment.ACTIVE_STATES
+            a.hours_per_week
+            for a in member.assignments.all()
+            if a.state in Assignment.ACTIVE_STATES
         )
         assert booked <= member.pool_hours
 

@@ -33,9 +33,7 @@ class Command(BaseCommand):
             self.stderr.write("--members must be at least 1 and --opgaven at least 0.")
             raise SystemExit(2)
         started = time.perf_counter()
-        counts = demo_seed(
-            members=members, opgaven=opgaven, seed=seed, today=timezone.localdate()
-        )
+        counts = demo_seed(members=members, opgaven=opgaven, seed=seed, today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded in {time.perf_counter() - started:.1f}s: "
