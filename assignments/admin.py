@@ -1,13 +1,23 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from assignments.matching.core import Weights
 from assignments.models import (
     Assignment,
     AssignmentTransition,
+    Match,
+    MatchingWeights,
     Opgave,
     OpgaveLogEntry,
     RoleRequest,
     RoleRequestCompetency,
 )
+from assignments.services import (
+    matching_weights_update,
+    role_request_matches_invalidate,
+)
+from pool.services import member_matches_invalidate
 
 
 class RoleRequestInline(admin.TabularInline):
@@ -35,6 +45,12 @@ class OpgaveAdmin(admin.ModelAdmin):
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [RoleRequestInline, OpgaveLogInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        role_request_matches_invalidate(
+            role_request_ids=list(form.instance.role_requests.values_list("pk", flat=True))
+        )
+
 
 class RoleRequestCompetencyInline(admin.TabularInline):
     model = RoleRequestCompetency
@@ -57,8 +73,16 @@ class RoleRequestAdmin(admin.ModelAdmin):
     list_select_related = ["role", "opgave"]
     search_fields = ["opgave__title"]
     autocomplete_fields = ["opgave"]
-    readonly_fields = ["uuid", "created_at", "updated_at"]
+    readonly_fields = ["uuid", "created_at", "updated_at", "matches_stale_since"]
     inlines = [RoleRequestCompetencyInline, AssignmentInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        role_request_matches_invalidate(role_request_ids=[form.instance.pk])
+        # Booked hours may have changed through the inzet inline.
+        member_matches_invalidate(
+            member_ids=list(form.instance.assignments.values_list("member_id", flat=True))
+        )
 
 
 class AssignmentTransitionInline(admin.TabularInline):
@@ -79,6 +103,10 @@ class AssignmentAdmin(admin.ModelAdmin):
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [AssignmentTransitionInline]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        member_matches_invalidate(member_ids=[obj.member_id])
+
 
 @admin.register(OpgaveLogEntry)
 class OpgaveLogEntryAdmin(admin.ModelAdmin):
@@ -91,3 +119,48 @@ class OpgaveLogEntryAdmin(admin.ModelAdmin):
 @admin.register(RoleRequestCompetency, AssignmentTransition)
 class DetailAdmin(admin.ModelAdmin):
     pass
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    """Matches are computed, never edited by hand."""
+
+    list_display = ["role_request", "member", "score", "in_request_top", "in_member_top"]
+    list_select_related = ["role_request__role", "role_request__opgave", "member"]
+    search_fields = ["member__last_name", "role_request__opgave__title"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class WeightsForm(forms.ModelForm):
+    class Meta:
+        model = MatchingWeights
+        fields = ["values"]
+        help_texts = {
+            "values": _(
+                "Gewichten van de onderdelen van de matchscore, bijvoorbeeld "
+                '{"competency": 50, "role_experience": 10, "role_preference": 5, '
+                '"availability": 25, "development": 10, "required_factor": 2, '
+                '"desired_factor": 1}. Na opslaan worden alle matches herberekend.'
+            )
+        }
+
+    def clean_values(self) -> dict:
+        try:
+            return Weights.from_dict(self.cleaned_data["values"] or {}).as_dict()
+        except (AttributeError, TypeError, ValueError) as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+@admin.register(MatchingWeights)
+class MatchingWeightsAdmin(admin.ModelAdmin):
+    form = WeightsForm
+    list_display = ["__str__", "updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        matching_weights_update(values=obj.values, by=request.user)
+        obj.pk = 1  # the singleton row the service wrote, for the admin's redirect

@@ -160,6 +160,8 @@ class RoleRequest(Period):
     competencies = models.ManyToManyField(
         Competency, through="RoleRequestCompetency", related_name="+"
     )
+    # Like Member.matches_stale_since: set on change, cleared when the matches are current.
+    matches_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,7 +179,14 @@ class RoleRequest(Period):
             ),
             choice_is_valid("status", RoleRequestStatus, "role_request_status_valid"),
         ]
-        indexes = [models.Index(fields=["status", "start"])]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            models.Index(
+                fields=["matches_stale_since"],
+                condition=Q(matches_stale_since__isnull=False),
+                name="role_request_matches_stale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role} – {self.opgave}"
@@ -275,3 +284,66 @@ class AssignmentTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '–'} → {self.to_state}"
+
+
+class Match(models.Model):
+    """A stored score of one member for one open role request, with its explanation.
+
+    Only the best candidates per request (`in_request_top`) and the best requests per
+    member (`in_member_top`) are kept; a row may be both.
+    """
+
+    role_request = models.ForeignKey(RoleRequest, on_delete=models.CASCADE, related_name="matches")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="matches")
+    score = models.FloatField(_("score"))
+    explanation = models.JSONField(_("toelichting"), default=dict)
+    in_request_top = models.BooleanField(default=False)
+    in_member_top = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["role_request", "member"], name="match_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="match_score_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(in_request_top=True) | Q(in_member_top=True),
+                name="match_kept_for_a_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["role_request", "-score"],
+                condition=Q(in_request_top=True),
+                name="match_request_top",
+            ),
+            models.Index(
+                fields=["member", "-score"],
+                condition=Q(in_member_top=True),
+                name="match_member_top",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.role_request}: {self.score:.0f}"
+
+
+class MatchingWeights(models.Model):
+    """The one set of matching weights, visible to HR and editable by functional admins."""
+
+    values = models.JSONField(_("gewichten"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("matchgewichten")
+        verbose_name_plural = _("matchgewichten")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="matching_weights_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Matchgewichten"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("rolpool")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -25,3 +28,16 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+def enqueue(task_name: str, **kwargs) -> None:
+    """Send a task by name, a moment later so that a burst of edits coalesces.
+
+    Call after commit. If the broker cannot be reached the work is not lost: the caller
+    has already marked it stale in the database, and the periodic sweep picks it up.
+    Tasks are addressed by name so that lower apps need not import higher ones.
+    """
+    try:
+        app.send_task(task_name, kwargs=kwargs, countdown=1, retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep is the fallback
+        logger.warning("broker unreachable; %s left for the sweep", task_name, exc_info=True)

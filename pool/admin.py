@@ -9,6 +9,7 @@ from pool.models import (
     Organisation,
     RoleExperience,
 )
+from pool.services import member_matches_invalidate
 
 
 @admin.register(Organisation)
@@ -70,9 +71,30 @@ class MemberAdmin(admin.ModelAdmin):
         LearningGoalInline,
     ]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        member_matches_invalidate(member_ids=[form.instance.pk])
+
+
+class InvalidatesMemberMatches(admin.ModelAdmin):
+    """Admin edits of a member's details make that member's matches stale."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        member_matches_invalidate(member_ids=[obj.member_id])
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        member_matches_invalidate(member_ids=[obj.member_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        member_ids = list(queryset.values_list("member_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        member_matches_invalidate(member_ids=member_ids)
+
 
 @admin.register(MemberCompetency)
-class MemberCompetencyAdmin(admin.ModelAdmin):
+class MemberCompetencyAdmin(InvalidatesMemberMatches):
     list_display = ["member", "competency", "level"]
     list_filter = ["level", "competency__group"]
     list_select_related = ["member", "competency"]
@@ -81,7 +103,7 @@ class MemberCompetencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleExperience, Availability, Leave, LearningGoal)
-class MemberDetailAdmin(admin.ModelAdmin):
+class MemberDetailAdmin(InvalidatesMemberMatches):
     list_select_related = ["member"]
     search_fields = ["member__last_name", "member__personnel_number"]
     list_display = ["__str__", "member"]

@@ -112,11 +112,21 @@ class Member(models.Model):
         help_text=_("Alleen als beide organisaties deelnemen aan het delen van medewerkers."),
     )
     profile_confirmed_at = models.DateTimeField(_("profiel bevestigd op"), null=True, blank=True)
+    # Set when something that affects this member's match scores changed and the scores
+    # have not been recomputed since; cleared by the recompute (compare-and-set on the value).
+    matches_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(
+                fields=["matches_stale_since"],
+                condition=Q(matches_stale_since__isnull=False),
+                name="member_matches_stale",
+            )
+        ]
         verbose_name = _("medewerker")
         verbose_name_plural = _("medewerkers")
         constraints = [

@@ -1,0 +1,1 @@
+"""Matching core: scores members against role requests and proposes staffing, on arrays only."""

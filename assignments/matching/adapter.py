@@ -1,0 +1,231 @@
+"""The Django side of matching: load arrays from the database, score, store the best.
+
+The axes of a loaded problem are only what the requests in scope need: the competencies
+they ask for, their roles, and the weeks from this week to the last week of any of them.
+So loading one request against the whole pool reads a few columns of it, not all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from django.db.models import Q, QuerySet
+from numpy.typing import NDArray
+
+from assignments.matching.core import MatchProblem, Members, Requests, Weights
+from assignments.models import (
+    BOOKED_STATES,
+    Assignment,
+    MatchingWeights,
+    Opgave,
+    RoleRequest,
+    RoleRequestCompetency,
+)
+from pool.models import (
+    Availability,
+    LearningGoal,
+    Leave,
+    Member,
+    MemberCompetency,
+    Organisation,
+    RoleExperience,
+)
+
+NEUTRAL_PREFERENCE = RoleExperience.Preference.NEUTRAL
+WORKDAYS = 5
+
+
+@dataclass(frozen=True)
+class LoadedProblem:
+    problem: MatchProblem
+    member_ids: NDArray[np.int64]
+    request_ids: NDArray[np.int64]
+    competency_ids: NDArray[np.int64]
+    role_ids: NDArray[np.int64]
+    first_week: date
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def open_role_requests(*, today: date) -> QuerySet[RoleRequest]:
+    """Role requests that want candidates: open, on an open or running opgave, not over."""
+    return RoleRequest.objects.filter(
+        status=RoleRequest.Status.OPEN,
+        opgave__status__in=[Opgave.Status.OPEN, Opgave.Status.IN_PROGRESS],
+        end__gte=today,
+    )
+
+
+def weights_current() -> Weights:
+    stored = MatchingWeights.objects.filter(pk=1).values_list("values", flat=True).first()
+    return Weights.from_dict(stored or {})
+
+
+def _positions(ids: NDArray[np.int64], values: Iterable[int]) -> NDArray[np.intp]:
+    """Positions of database ids in a sorted id axis."""
+    return np.searchsorted(ids, np.fromiter(values, dtype=np.int64))
+
+
+def _week_range(first_week: date, start: date, end: date, weeks: int) -> tuple[int, int]:
+    """Half-open week positions of an inclusive date range, clipped to the horizon."""
+    low = max(0, (week_of(start) - first_week).days // 7)
+    high = min(weeks, (week_of(end) - first_week).days // 7 + 1)
+    return low, high
+
+
+def _workdays_in_week(week: date, start: date, end: date) -> int:
+    first, last = max(week, start), min(week + timedelta(days=WORKDAYS - 1), end)
+    return max(0, (last - first).days + 1)
+
+
+def load_problem(
+    *,
+    requests: QuerySet[RoleRequest],
+    members: QuerySet[Member],
+    today: date,
+    weights: Weights | None = None,
+) -> LoadedProblem:
+    """Read everything scoring needs for `members` × `requests`, in a fixed number of queries."""
+    request_rows = sorted(
+        requests.values_list(
+            "pk",
+            "role_id",
+            "hours_per_week",
+            "start",
+            "end",
+            "open_to_development",
+            "opgave__organisation_id",
+        )
+    )
+    request_ids = np.array([row[0] for row in request_rows], dtype=np.int64)
+    needs = list(
+        RoleRequestCompetency.objects.filter(role_request_id__in=request_ids.tolist()).values_list(
+            "role_request_id", "competency_id", "min_level", "required"
+        )
+    )
+    competency_ids = np.array(sorted({need[1] for need in needs}), dtype=np.int64)
+    role_ids = np.array(sorted({row[1] for row in request_rows}), dtype=np.int64)
+    first_week = week_of(today)
+    weeks = max([_week_range(first_week, row[3], row[4], 10**6)[1] for row in request_rows] or [1])
+
+    member_rows = sorted(members.values_list("pk", "organisation_id", "shareable", "pool_hours"))
+    member_ids = np.array([row[0] for row in member_rows], dtype=np.int64)
+    organisation_rows = sorted(Organisation.objects.values_list("pk", "shares_members"))
+    organisation_ids = np.array([row[0] for row in organisation_rows], dtype=np.int64)
+    in_scope = Q(member__in=members.values("pk"))
+
+    R, M, C, K = len(request_ids), len(member_ids), len(competency_ids), len(role_ids)
+    min_levels = np.zeros((R, C), dtype=np.int8)
+    required = np.zeros((R, C), dtype=bool)
+    if needs:
+        rows = _positions(request_ids, (n[0] for n in needs))
+        cols = _positions(competency_ids, (n[1] for n in needs))
+        min_levels[rows, cols] = [n[2] for n in needs]
+        required[rows, cols] = [n[3] for n in needs]
+
+    levels = np.zeros((M, C), dtype=np.int8)
+    targets = np.zeros((M, C), dtype=np.int8)
+    for model, field, matrix in (
+        (MemberCompetency, "level", levels),
+        (LearningGoal, "target_level", targets),
+    ):
+        held = list(
+            model.objects.filter(in_scope, competency_id__in=competency_ids.tolist()).values_list(
+                "member_id", "competency_id", field
+            )
+        )
+        if held:
+            matrix[
+                _positions(member_ids, (h[0] for h in held)),
+                _positions(competency_ids, (h[1] for h in held)),
+            ] = [h[2] for h in held]
+
+    experience = np.zeros((M, K), dtype=np.int8)
+    preference = np.full((M, K), NEUTRAL_PREFERENCE, dtype=np.int8)
+    role_rows = list(
+        RoleExperience.objects.filter(in_scope, role_id__in=role_ids.tolist()).values_list(
+            "member_id", "role_id", "experience", "preference"
+        )
+    )
+    if role_rows:
+        rows = _positions(member_ids, (r[0] for r in role_rows))
+        cols = _positions(role_ids, (r[1] for r in role_rows))
+        experience[rows, cols] = [r[2] for r in role_rows]
+        preference[rows, cols] = [r[3] for r in role_rows]
+
+    free = _free_hours(member_ids, [row[3] for row in member_rows], in_scope, first_week, weeks)
+    week_ranges = np.array(
+        [_week_range(first_week, row[3], row[4], weeks) for row in request_rows]
+        or np.zeros((0, 2)),
+        dtype=np.int32,
+    ).reshape(-1, 2)
+
+    problem = MatchProblem(
+        members=Members(
+            levels=levels,
+            role_experience=experience,
+            role_preference=preference,
+            learning_targets=targets,
+            free_hours=free,
+            organisation=_positions(organisation_ids, (row[1] for row in member_rows)),
+            shareable=np.array([row[2] for row in member_rows], dtype=bool),
+        ),
+        requests=Requests(
+            min_levels=min_levels,
+            required=required,
+            role=_positions(role_ids, (row[1] for row in request_rows)),
+            hours=np.array([float(row[2]) for row in request_rows], dtype=np.float32),
+            week_start=week_ranges[:, 0],
+            week_end=week_ranges[:, 1],
+            open_to_development=np.array([row[5] for row in request_rows], dtype=bool),
+            organisation=_positions(organisation_ids, (row[6] for row in request_rows)),
+        ),
+        org_shares=np.array([row[1] for row in organisation_rows], dtype=bool),
+        weights=weights or weights_current(),
+    )
+    return LoadedProblem(problem, member_ids, request_ids, competency_ids, role_ids, first_week)
+
+
+def _free_hours(
+    member_ids: NDArray[np.int64],
+    pool_hours: list,
+    in_scope: Q,
+    first_week: date,
+    weeks: int,
+) -> NDArray[np.float32]:
+    """Hours per week free for pool work: availability (or pool hours), less leave and inzet.
+
+    Leave takes away a fifth of the week's capacity per working day; only accepted and
+    confirmed inzet book hours (DESIGN.md §5).
+    """
+    free = np.repeat(np.array(pool_hours, dtype=np.float32)[:, None], weeks, axis=1)
+    horizon_end = first_week + timedelta(weeks=weeks, days=-1)
+    overlapping = Q(start__lte=horizon_end, end__gte=first_week) & in_scope
+    for member_id, start, end, hours in Availability.objects.filter(overlapping).values_list(
+        "member_id", "start", "end", "hours_per_week"
+    ):
+        row = np.searchsorted(member_ids, member_id)
+        low, high = _week_range(first_week, start, end, weeks)
+        free[row, low:high] = float(hours)
+    capacity = free.copy()
+    for member_id, start, end in Leave.objects.filter(overlapping).values_list(
+        "member_id", "start", "end"
+    ):
+        row = np.searchsorted(member_ids, member_id)
+        low, high = _week_range(first_week, start, end, weeks)
+        for week in range(low, high):
+            monday = first_week + timedelta(weeks=week)
+            share = _workdays_in_week(monday, start, end) / WORKDAYS
+            free[row, week] -= capacity[row, week] * share
+    for member_id, start, end, hours in Assignment.objects.filter(
+        overlapping, state__in=BOOKED_STATES
+    ).values_list("member_id", "start", "end", "hours_per_week"):
+        row = np.searchsorted(member_ids, member_id)
+        low, high = _week_range(first_week, start, end, weeks)
+        free[row, low:high] -= float(hours)
+    return free

@@ -1,0 +1,295 @@
+"""Recompute and store matches: for one member, one role request, or everything.
+
+Every recompute is idempotent: it re-reads the database, writes the same rows for the
+same state, and clears the stale mark only if no newer change set it meanwhile
+(compare-and-set on `matches_stale_since`), so a duplicated or retried task does no harm
+and a burst of edits costs one recompute.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from numpy.typing import NDArray
+
+from assignments.matching.adapter import LoadedProblem, load_problem, open_role_requests
+from assignments.matching.core import explain_pairs, score_block, top_k
+from assignments.models import Match, RoleRequest
+from config.celery import enqueue
+from pool.models import Member
+
+REQUEST_TOP = 50
+MEMBER_TOP = 10
+RECOMPUTE_REQUEST_TASK = "assignments.recompute_request_matches"
+
+
+@dataclass(frozen=True)
+class Pair:
+    request: int  # positions in the loaded problem
+    member: int
+    in_request_top: bool
+    in_member_top: bool
+
+
+def _round(value: Any) -> Any:
+    return round(value, 2) if isinstance(value, float) else value
+
+
+def _explanations(loaded: LoadedProblem, pairs: list[Pair]) -> list[dict[str, Any]]:
+    """Explanations with database ids instead of array positions, ready to store."""
+    raw = explain_pairs(
+        loaded.problem,
+        np.array([p.member for p in pairs], dtype=np.intp),
+        np.array([p.request for p in pairs], dtype=np.intp),
+    )
+    stored = []
+    for item in raw:
+        stored.append(
+            {
+                "parts": {
+                    name: {"value": _round(part["value"]), "weight": part["weight"]}
+                    for name, part in item["parts"].items()
+                },
+                "competencies": [
+                    {
+                        "competency": int(loaded.competency_ids[c["competency"]]),
+                        "min_level": c["min_level"],
+                        "level": c["level"],
+                        "required": c["required"],
+                        "status": c["status"],
+                        "learning_target": c["learning_target"],
+                    }
+                    for c in item["competencies"]
+                ],
+                "hours": {key: _round(value) for key, value in item["hours"].items()},
+                "role": {
+                    "role": int(loaded.role_ids[item["role"]["role"]]),
+                    "experience": item["role"]["experience"],
+                    "preference": item["role"]["preference"],
+                },
+                "learning_goals": [int(loaded.competency_ids[c]) for c in item["learning_goals"]],
+            }
+        )
+    return stored
+
+
+def _write(loaded: LoadedProblem, pairs: list[Pair], scores: NDArray, now: datetime) -> None:
+    """Upsert the given pairs; the flags of each row are set as given."""
+    if not pairs:
+        return
+    explanations = _explanations(loaded, pairs)
+    Match.objects.bulk_create(
+        [
+            Match(
+                role_request_id=int(loaded.request_ids[p.request]),
+                member_id=int(loaded.member_ids[p.member]),
+                score=float(np.clip(score, 0, 100)),
+                explanation=explanation,
+                in_request_top=p.in_request_top,
+                in_member_top=p.in_member_top,
+                computed_at=now,
+            )
+            for p, score, explanation in zip(pairs, scores, explanations, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["role_request", "member"],
+        update_fields=["score", "explanation", "in_request_top", "in_member_top", "computed_at"],
+        batch_size=2000,
+    )
+
+
+def _best(scores: NDArray, limit: int) -> NDArray[np.intp]:
+    """Positions of the highest scores (NaN = no candidate), ties to the lower position."""
+    candidates = np.flatnonzero(~np.isnan(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order[:limit]]
+
+
+def _clear_stale(model, pk: int, stale_since: datetime | None) -> None:
+    if stale_since is not None:
+        model.objects.filter(pk=pk, matches_stale_since=stale_since).update(
+            matches_stale_since=None
+        )
+
+
+@transaction.atomic
+def request_matches_recompute(*, role_request_id: int, today: date) -> None:
+    """Score the whole pool against one role request and keep its best candidates."""
+    stale_since = (
+        RoleRequest.objects.select_for_update()
+        .filter(pk=role_request_id)
+        .values_list("matches_stale_since", flat=True)
+        .first()
+    )
+    requests = open_role_requests(today=today).filter(pk=role_request_id)
+    if not requests.exists():
+        Match.objects.filter(role_request_id=role_request_id).delete()
+        _clear_stale(RoleRequest, role_request_id, stale_since)
+        return
+    loaded = load_problem(requests=requests, members=Member.objects.all(), today=today)
+    scores = score_block(loaded.problem).scores[:, 0]
+    top = set(_best(scores, REQUEST_TOP).tolist())
+    kept_for_member = Match.objects.filter(
+        role_request_id=role_request_id, in_member_top=True
+    ).values_list("member_id", flat=True)
+    member_top = {
+        int(np.searchsorted(loaded.member_ids, member_id)) for member_id in kept_for_member
+    }
+    # A member whose best requests include this one keeps the row, with its new score,
+    # as long as they are still a candidate; their own recompute re-ranks them later.
+    positions = sorted(top | {m for m in member_top if not np.isnan(scores[m])})
+    pairs = [Pair(0, m, m in top, m in member_top) for m in positions]
+    Match.objects.filter(role_request_id=role_request_id).exclude(
+        member_id__in=[int(loaded.member_ids[m]) for m in positions]
+    ).delete()
+    _write(loaded, pairs, scores[positions], timezone.now())
+    _clear_stale(RoleRequest, role_request_id, stale_since)
+
+
+@transaction.atomic
+def member_matches_recompute(*, member_id: int, today: date) -> None:
+    """Score one member against every open role request and update both kinds of top list."""
+    stale_since = (
+        Member.objects.select_for_update()
+        .filter(pk=member_id)
+        .values_list("matches_stale_since", flat=True)
+        .first()
+    )
+    requests = open_role_requests(today=today)
+    loaded = load_problem(
+        requests=requests, members=Member.objects.filter(pk=member_id), today=today
+    )
+    if len(loaded.member_ids) == 0:
+        return
+    scores = score_block(loaded.problem).scores[0]
+    request_index = {int(r): i for i, r in enumerate(loaded.request_ids)}
+
+    others = {
+        row["role_request_id"]: (row["n"], row["low"])
+        for row in Match.objects.filter(in_request_top=True, role_request_id__in=request_index)
+        .exclude(member_id=member_id)
+        .values("role_request_id")
+        .annotate(n=Count("pk"), low=Min("score"))
+    }
+    previous = {
+        r: (score, in_top)
+        for r, score, in_top in Match.objects.filter(member_id=member_id).values_list(
+            "role_request_id", "score", "in_request_top"
+        )
+    }
+    member_top = set(_best(scores, MEMBER_TOP).tolist())
+    pairs, refill = [], []
+    for request_id, position in request_index.items():
+        score = scores[position]
+        count, lowest = others.get(request_id, (0, None))
+        in_request_top = not np.isnan(score) and (count < REQUEST_TOP or score > lowest)
+        old_score, was_in_top = previous.get(request_id, (None, False))
+        # Someone outside the stored list may now rank above this member: refill it.
+        if was_in_top and (not in_request_top or score < old_score):
+            refill.append(request_id)
+        if in_request_top or position in member_top:
+            pairs.append(Pair(position, 0, in_request_top, position in member_top))
+
+    Match.objects.filter(member_id=member_id).exclude(
+        role_request_id__in=[int(loaded.request_ids[p.request]) for p in pairs]
+    ).delete()
+    _write(loaded, pairs, np.array([scores[p.request] for p in pairs]), timezone.now())
+    _trim_request_tops(
+        [
+            int(loaded.request_ids[p.request])
+            for p in pairs
+            if p.in_request_top
+            and others.get(int(loaded.request_ids[p.request]), (0,))[0] >= REQUEST_TOP
+        ]
+    )
+    _clear_stale(Member, member_id, stale_since)
+    if refill:
+        RoleRequest.objects.filter(pk__in=refill).update(matches_stale_since=timezone.now())
+        for request_id in refill:
+            transaction.on_commit(
+                lambda r=request_id: enqueue(RECOMPUTE_REQUEST_TASK, role_request_id=r)
+            )
+
+
+def _trim_request_tops(request_ids: list[int]) -> None:
+    """Keep at most REQUEST_TOP candidates per request after a member entered its list.
+
+    Rows that fall off are deleted, unless they are among their member's best requests.
+    """
+    if not request_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH beyond AS (
+                SELECT id FROM (
+                    SELECT id, row_number() OVER (
+                        PARTITION BY role_request_id ORDER BY score DESC, member_id
+                    ) AS place
+                    FROM assignments_match
+                    WHERE in_request_top AND role_request_id = ANY(%(requests)s)
+                ) ranked
+                WHERE place > %(keep)s
+            ), dropped AS (
+                DELETE FROM assignments_match
+                WHERE id IN (SELECT id FROM beyond) AND NOT in_member_top
+            )
+            UPDATE assignments_match SET in_request_top = false
+            WHERE id IN (SELECT id FROM beyond) AND in_member_top
+            """,
+            {"requests": request_ids, "keep": REQUEST_TOP},
+        )
+
+
+def matches_rebuild(*, today: date) -> int:
+    """Recompute every stored match from scratch; returns the number of rows stored."""
+    started = timezone.now()
+    loaded = load_problem(
+        requests=open_role_requests(today=today), members=Member.objects.all(), today=today
+    )
+    top = top_k(loaded.problem, per_request=REQUEST_TOP, per_member=MEMBER_TOP)
+    flags: dict[tuple[int, int], list[bool]] = {}
+    scores: dict[tuple[int, int], float] = {}
+    for kind, matches in enumerate((top.by_request, top.by_member)):
+        for request, member, score in zip(
+            matches.request.tolist(),
+            matches.member.tolist(),
+            matches.score.tolist(),
+            strict=True,
+        ):
+            flags.setdefault((request, member), [False, False])[kind] = True
+            scores[(request, member)] = score
+    pairs = [Pair(r, m, f[0], f[1]) for (r, m), f in flags.items()]
+    explanations = _explanations(loaded, pairs)
+    with transaction.atomic():
+        Match.objects.all().delete()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                "COPY assignments_match (role_request_id, member_id, score, explanation,"
+                " in_request_top, in_member_top, computed_at) FROM STDIN"
+            ) as copy,
+        ):
+            for pair, explanation in zip(pairs, explanations, strict=True):
+                copy.write_row(
+                    (
+                        int(loaded.request_ids[pair.request]),
+                        int(loaded.member_ids[pair.member]),
+                        min(max(scores[(pair.request, pair.member)], 0.0), 100.0),
+                        json.dumps(explanation),
+                        pair.in_request_top,
+                        pair.in_member_top,
+                        started,
+                    )
+                )
+        stale_before = Q(matches_stale_since__lte=started)
+        Member.objects.filter(stale_before).update(matches_stale_since=None)
+        RoleRequest.objects.filter(stale_before).update(matches_stale_since=None)
+    return len(pairs)

@@ -1,0 +1,202 @@
+"""Loading, scoring and storing matches against the real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from assignments.matching import services
+from assignments.matching.adapter import load_problem, open_role_requests
+from assignments.models import Assignment, Match, Opgave, RoleRequest
+from pool.models import Member
+from tests.factories import (
+    TODAY,
+    AssignmentFactory,
+    AvailabilityFactory,
+    CompetencyFactory,
+    MemberCompetencyFactory,
+    MemberFactory,
+    OpgaveFactory,
+    OrganisationFactory,
+    RoleRequestCompetencyFactory,
+    RoleRequestFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    """One organisation, one request needing a competency at level 3, three members."""
+    organisation = OrganisationFactory()
+    competency = CompetencyFactory()
+    request = RoleRequestFactory(opgave=OpgaveFactory(organisation=organisation))
+    RoleRequestCompetencyFactory(role_request=request, competency=competency, min_level=3)
+    strong, weak, busy = (MemberFactory(organisation=organisation) for _ in range(3))
+    MemberCompetencyFactory(member=strong, competency=competency, level=3)
+    MemberCompetencyFactory(member=weak, competency=competency, level=1)
+    MemberCompetencyFactory(member=busy, competency=competency, level=4)
+    # `busy` has all 16 pool hours booked for the whole request period: no candidate.
+    AssignmentFactory(
+        member=busy,
+        hours_per_week=Decimal(16),
+        state=Assignment.State.CONFIRMED,
+        role_request=RoleRequestFactory(
+            opgave=OpgaveFactory(organisation=organisation, start=TODAY, end=request.end)
+        ),
+    )
+    return {
+        "request": request,
+        "competency": competency,
+        "strong": strong,
+        "weak": weak,
+        "busy": busy,
+    }
+
+
+def scores_of(request) -> dict[int, float]:
+    return dict(
+        Match.objects.filter(role_request=request, in_request_top=True).values_list(
+            "member_id", "score"
+        )
+    )
+
+
+def test_request_recompute_ranks_candidates_and_skips_the_fully_booked(scene):
+    services.request_matches_recompute(role_request_id=scene["request"].pk, today=TODAY)
+    scores = scores_of(scene["request"])
+    assert set(scores) == {scene["strong"].pk, scene["weak"].pk}
+    assert scores[scene["strong"].pk] > scores[scene["weak"].pk]
+    match = Match.objects.get(role_request=scene["request"], member=scene["strong"])
+    need = match.explanation["competencies"][0]
+    assert need == {
+        "competency": scene["competency"].pk,
+        "min_level": 3,
+        "level": 3,
+        "required": True,
+        "status": "met",
+        "learning_target": 0,
+    }
+    assert match.explanation["hours"] == {"free": 16.0, "requested": 8.0}
+
+
+def test_raising_a_level_raises_the_score_after_member_recompute(scene):
+    services.matches_rebuild(today=TODAY)
+    before = scores_of(scene["request"])[scene["weak"].pk]
+    scene["weak"].competencies.filter(competency=scene["competency"]).update(level=3)
+    services.member_matches_recompute(member_id=scene["weak"].pk, today=TODAY)
+    assert scores_of(scene["request"])[scene["weak"].pk] > before
+
+
+def test_stale_mark_is_cleared_only_if_no_newer_change_came(scene):
+    member = scene["weak"]
+    marked = timezone.now()
+    Member.objects.filter(pk=member.pk).update(matches_stale_since=marked)
+    services.member_matches_recompute(member_id=member.pk, today=TODAY)
+    member.refresh_from_db()
+    assert member.matches_stale_since is None
+
+
+def test_availability_period_and_leave_change_free_hours(scene):
+    member = scene["strong"]
+    request = scene["request"]
+    AvailabilityFactory(
+        member=member, start=request.start, end=request.end, hours_per_week=Decimal(4)
+    )
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+    match = Match.objects.get(role_request=request, member=member)
+    assert match.explanation["hours"]["free"] == 4.0
+    assert match.explanation["parts"]["availability"]["value"] == 0.5
+
+
+def test_other_organisation_needs_sharing_on_both_sides_and_consent(scene):
+    request = scene["request"]
+    outsider = MemberFactory(shareable=True)
+    MemberCompetencyFactory(member=outsider, competency=scene["competency"], level=4)
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+    assert outsider.pk not in scores_of(request)
+    for organisation in (outsider.organisation, request.opgave.organisation):
+        organisation.shares_members = True
+        organisation.save()
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+    assert outsider.pk in scores_of(request)
+
+
+def test_closed_request_loses_its_matches(scene):
+    services.matches_rebuild(today=TODAY)
+    assert Match.objects.filter(role_request=scene["request"]).exists()
+    Opgave.objects.filter(pk=scene["request"].opgave_id).update(status=Opgave.Status.CANCELLED)
+    services.request_matches_recompute(role_request_id=scene["request"].pk, today=TODAY)
+    assert not Match.objects.filter(role_request=scene["request"]).exists()
+
+
+def stored() -> set[tuple]:
+    return set(
+        Match.objects.values_list("role_request_id", "member_id", "in_request_top", "in_member_top")
+    )
+
+
+def test_incremental_recomputes_agree_with_a_full_rebuild(monkeypatch):
+    """After member edits, per-member and per-request recomputes reach the rebuild's state."""
+    monkeypatch.setattr(services, "REQUEST_TOP", 4)
+    monkeypatch.setattr(services, "MEMBER_TOP", 2)
+    organisation = OrganisationFactory()
+    competencies = CompetencyFactory.create_batch(3)
+    requests = []
+    for index in range(5):
+        request = RoleRequestFactory(opgave=OpgaveFactory(organisation=organisation))
+        RoleRequestCompetencyFactory(
+            role_request=request, competency=competencies[index % 3], min_level=2 + index % 3
+        )
+        requests.append(request)
+    members = MemberFactory.create_batch(12, organisation=organisation)
+    for index, member in enumerate(members):
+        MemberCompetencyFactory(
+            member=member, competency=competencies[index % 3], level=1 + index % 4
+        )
+    services.matches_rebuild(today=TODAY)
+    for index, member in enumerate(members[:6]):
+        member.competencies.update(level=4 - index % 4)
+        Member.objects.filter(pk=member.pk).update(matches_stale_since=timezone.now())
+        services.member_matches_recompute(member_id=member.pk, today=TODAY)
+    # Requests a member dropped out of are marked for a refill; run those refills.
+    for request_id in RoleRequest.objects.filter(matches_stale_since__isnull=False).values_list(
+        "pk", flat=True
+    ):
+        services.request_matches_recompute(role_request_id=request_id, today=TODAY)
+    for member in members:
+        services.member_matches_recompute(member_id=member.pk, today=TODAY)
+    incremental = stored()
+    services.matches_rebuild(today=TODAY)
+    assert incremental == stored()
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_loading_runs_a_constant_number_of_queries(django_assert_num_queries, size):
+    organisation = OrganisationFactory()
+    for _ in range(size):
+        request = RoleRequestFactory(opgave=OpgaveFactory(organisation=organisation))
+        RoleRequestCompetencyFactory(role_request=request)
+        member = MemberFactory(organisation=organisation)
+        MemberCompetencyFactory(member=member)
+        AvailabilityFactory(member=member)
+    # requests, needs, members, organisations, levels, goals, roles, availability, leave,
+    # inzet, weights
+    with django_assert_num_queries(11):
+        loaded = load_problem(
+            requests=open_role_requests(today=TODAY),
+            members=Member.objects.all(),
+            today=TODAY,
+        )
+    assert loaded.problem.requests.hours.shape == (size,)
+    assert loaded.problem.members.free_hours.shape[0] == size
+
+
+def test_requests_that_ended_are_not_open():
+    request = RoleRequestFactory(
+        opgave=OpgaveFactory(start=TODAY - timedelta(weeks=10), end=TODAY - timedelta(days=1))
+    )
+    assert not open_role_requests(today=TODAY).filter(pk=request.pk).exists()
