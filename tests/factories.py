@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from assignments.models import Assignment, Opgave, RoleRequest, RoleRequestCompetency
 from competencies.models import Competency, CompetencyGroup, Role
@@ -19,7 +20,8 @@ from pool.models import (
     RoleExperience,
 )
 
-TODAY = date(2026, 11, 23)
+# Dates relative to the day the tests run, so that "open" requests stay in the future.
+TODAY = timezone.localdate()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
