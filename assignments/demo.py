@@ -435,3 +435,75 @@ def _assignment(request, member, state) -> Assignment:
         end=request.end,
         state=state,
     )
+
+
+def bench_dataset(*, members: int, requests: int, competencies: int, seed: int, today: date):
+    """The benchmark pool: demo members over `competencies` competencies, `requests` open
+    role requests on open opgaven. Precondition: the database holds no members yet.
+    """
+    rng = random.Random(seed)
+    group = Competency.objects.order_by("pk").first().group
+    missing = competencies - Competency.objects.filter(is_active=True).count()
+    Competency.objects.bulk_create(
+        Competency(
+            group=group,
+            code=f"bench-{index}",
+            name_nl=f"Benchmarkcompetentie {index}",
+            name_en=f"Benchmark competency {index}",
+        )
+        for index in range(max(0, missing))
+    )
+    demo_seed(members=members, opgaven=0, seed=seed, today=today)
+    catalogue = list(Competency.objects.filter(is_active=True).order_by("pk"))
+    roles = list(Role.objects.filter(is_core=True).order_by("order", "pk"))
+    owner = User.objects.get(username="manager")
+    organisations = list(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
+    per_opgave = len(roles)
+    opgaven = Opgave.objects.bulk_create(
+        [
+            _bench_opgave(rng, index, rng.choice(organisations), owner, today)
+            for index in range(-(-requests // per_opgave))
+        ],
+        batch_size=BATCH,
+    )
+    wanted = [
+        RoleRequest(
+            opgave=opgave,
+            role=role,
+            hours_per_week=Decimal(rng.choice((4, 8, 8, 12, 16))),
+            people=rng.choices((1, 2), weights=(5, 1))[0],
+            open_to_development=rng.random() < 0.3,
+            start=opgave.start,
+            end=opgave.end,
+        )
+        for opgave in opgaven
+        for role in roles
+    ][:requests]
+    wanted = RoleRequest.objects.bulk_create(wanted, batch_size=BATCH)
+    RoleRequestCompetency.objects.bulk_create(
+        [
+            RoleRequestCompetency(
+                role_request=request,
+                competency=competency,
+                min_level=rng.choices((1, 2, 3, 4), weights=(1, 4, 4, 1))[0],
+                required=position < 3,
+            )
+            for request in wanted
+            for position, competency in enumerate(rng.sample(catalogue, 6))
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _bench_opgave(rng, index, organisation, owner, today) -> Opgave:
+    start = week_start(today) + timedelta(weeks=rng.randint(0, 26))
+    return Opgave(
+        title=f"Benchmarkopgave {index}",
+        organisation=organisation,
+        owner=owner,
+        predictability=Opgave.Predictability.UNPREDICTABLE,
+        complexity=Opgave.Complexity.COMPLEX,
+        status=Opgave.Status.OPEN,
+        start=start,
+        end=start + timedelta(weeks=rng.randint(12, 52), days=-1),
+    )

@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from numpy.typing import NDArray
 
 from assignments.matching.adapter import LoadedProblem, load_problem, open_role_requests
+from assignments.matching.autostaff import StaffingProblem, StaffingResult, autostaff, greedy
 from assignments.matching.core import explain_pairs, score_block, top_k
-from assignments.models import Match, RoleRequest
+from assignments.models import ACTIVE_STATES, Match, RoleRequest
 from config.celery import enqueue
 from pool.models import Member
 
@@ -293,3 +294,64 @@ def matches_rebuild(*, today: date) -> int:
         Member.objects.filter(stale_before).update(matches_stale_since=None)
         RoleRequest.objects.filter(stale_before).update(matches_stale_since=None)
     return len(pairs)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    role_request_id: int
+    member_id: int
+    score: float
+
+
+@dataclass(frozen=True)
+class AutostaffOutcome:
+    optimal: StaffingResult
+    greedy: StaffingResult
+    proposals: list[Proposal]  # from the optimal result
+
+
+def autostaff_compute(
+    *,
+    requests: QuerySet[RoleRequest],
+    members: QuerySet[Member],
+    today: date,
+    candidates_per_request: int = REQUEST_TOP,
+    time_limit: float = 10.0,
+) -> AutostaffOutcome:
+    """Optimal proposals for the still-open places of `requests`; creates nothing.
+
+    Candidates are each request's best `candidates_per_request` (in practice nothing is
+    lost beyond the best 25–50); hours already accepted or confirmed are respected through
+    the members' free hours, and places already taken are subtracted.
+    """
+    loaded = load_problem(requests=requests, members=members, today=today)
+    top = top_k(loaded.problem, per_request=candidates_per_request, per_member=1).by_request
+    taken = dict(
+        RoleRequest.objects.filter(pk__in=loaded.request_ids.tolist())
+        .annotate(taken=Count("assignments", filter=Q(assignments__state__in=ACTIVE_STATES)))
+        .values_list("pk", "taken")
+    )
+    people = dict(requests.values_list("pk", "people"))
+    problem = StaffingProblem(
+        request=top.request,
+        member=top.member,
+        score=top.score,
+        hours=loaded.problem.requests.hours,
+        people=[max(0, people[int(r)] - taken.get(int(r), 0)) for r in loaded.request_ids],
+        week_start=loaded.problem.requests.week_start,
+        week_end=loaded.problem.requests.week_end,
+        free_hours=np.maximum(loaded.problem.members.free_hours, 0),
+    )
+    optimal = autostaff(problem, time_limit=time_limit)
+    return AutostaffOutcome(
+        optimal=optimal,
+        greedy=greedy(problem),
+        proposals=[
+            Proposal(
+                role_request_id=int(loaded.request_ids[top.request[i]]),
+                member_id=int(loaded.member_ids[top.member[i]]),
+                score=float(top.score[i]),
+            )
+            for i in optimal.pairs
+        ],
+    )

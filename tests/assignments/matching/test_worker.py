@@ -68,8 +68,7 @@ def is_current(member) -> bool:
     return not Member.objects.filter(pk=member.pk, matches_stale_since__isnull=False).exists()
 
 
-def test_level_raise_reaches_the_match_through_the_worker(celery_worker_process,
-                                                          pool_with_request):
+def test_level_raise_reaches_the_match_through_the_worker(celery_worker_process, pool_with_request):
     request, member, competency = pool_with_request
     before = score(request, member)
     edit_level(member, competency, 4)
