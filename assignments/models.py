@@ -162,6 +162,9 @@ class RoleRequest(Period):
     )
     # Like Member.matches_stale_since: set on change, cleared when the matches are current.
     matches_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The lowest score among the stored best candidates when the list is full (else null):
+    # the bar a member's new score must clear to enter the list.
+    match_floor = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

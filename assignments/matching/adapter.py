@@ -92,7 +92,7 @@ def load_problem(
 ) -> LoadedProblem:
     """Read everything scoring needs for `members` × `requests`, in a fixed number of queries."""
     request_rows = sorted(
-        requests.values_list(
+        requests.order_by().values_list(
             "pk",
             "role_id",
             "hours_per_week",
@@ -104,18 +104,20 @@ def load_problem(
     )
     request_ids = np.array([row[0] for row in request_rows], dtype=np.int64)
     needs = list(
-        RoleRequestCompetency.objects.filter(role_request_id__in=request_ids.tolist()).values_list(
-            "role_request_id", "competency_id", "min_level", "required"
-        )
+        RoleRequestCompetency.objects.filter(role_request_id__in=request_ids.tolist())
+        .order_by()
+        .values_list("role_request_id", "competency_id", "min_level", "required")
     )
     competency_ids = np.array(sorted({need[1] for need in needs}), dtype=np.int64)
     role_ids = np.array(sorted({row[1] for row in request_rows}), dtype=np.int64)
     first_week = week_of(today)
     weeks = max([_week_range(first_week, row[3], row[4], 10**6)[1] for row in request_rows] or [1])
 
-    member_rows = sorted(members.values_list("pk", "organisation_id", "shareable", "pool_hours"))
+    member_rows = sorted(
+        members.order_by().values_list("pk", "organisation_id", "shareable", "pool_hours")
+    )
     member_ids = np.array([row[0] for row in member_rows], dtype=np.int64)
-    organisation_rows = sorted(Organisation.objects.values_list("pk", "shares_members"))
+    organisation_rows = sorted(Organisation.objects.order_by().values_list("pk", "shares_members"))
     organisation_ids = np.array([row[0] for row in organisation_rows], dtype=np.int64)
     in_scope = Q(member__in=members.values("pk"))
 
@@ -135,9 +137,9 @@ def load_problem(
         (LearningGoal, "target_level", targets),
     ):
         held = list(
-            model.objects.filter(in_scope, competency_id__in=competency_ids.tolist()).values_list(
-                "member_id", "competency_id", field
-            )
+            model.objects.filter(in_scope, competency_id__in=competency_ids.tolist())
+            .order_by()
+            .values_list("member_id", "competency_id", field)
         )
         if held:
             matrix[
@@ -148,9 +150,9 @@ def load_problem(
     experience = np.zeros((M, K), dtype=np.int8)
     preference = np.full((M, K), NEUTRAL_PREFERENCE, dtype=np.int8)
     role_rows = list(
-        RoleExperience.objects.filter(in_scope, role_id__in=role_ids.tolist()).values_list(
-            "member_id", "role_id", "experience", "preference"
-        )
+        RoleExperience.objects.filter(in_scope, role_id__in=role_ids.tolist())
+        .order_by()
+        .values_list("member_id", "role_id", "experience", "preference")
     )
     if role_rows:
         rows = _positions(member_ids, (r[0] for r in role_rows))
@@ -206,15 +208,17 @@ def _free_hours(
     free = np.repeat(np.array(pool_hours, dtype=np.float32)[:, None], weeks, axis=1)
     horizon_end = first_week + timedelta(weeks=weeks, days=-1)
     overlapping = Q(start__lte=horizon_end, end__gte=first_week) & in_scope
-    for member_id, start, end, hours in Availability.objects.filter(overlapping).values_list(
-        "member_id", "start", "end", "hours_per_week"
+    for member_id, start, end, hours in (
+        Availability.objects.filter(overlapping)
+        .order_by()
+        .values_list("member_id", "start", "end", "hours_per_week")
     ):
         row = np.searchsorted(member_ids, member_id)
         low, high = _week_range(first_week, start, end, weeks)
         free[row, low:high] = float(hours)
     capacity = free.copy()
-    for member_id, start, end in Leave.objects.filter(overlapping).values_list(
-        "member_id", "start", "end"
+    for member_id, start, end in (
+        Leave.objects.filter(overlapping).order_by().values_list("member_id", "start", "end")
     ):
         row = np.searchsorted(member_ids, member_id)
         low, high = _week_range(first_week, start, end, weeks)
@@ -222,9 +226,11 @@ def _free_hours(
             monday = first_week + timedelta(weeks=week)
             share = _workdays_in_week(monday, start, end) / WORKDAYS
             free[row, week] -= capacity[row, week] * share
-    for member_id, start, end, hours in Assignment.objects.filter(
-        overlapping, state__in=BOOKED_STATES
-    ).values_list("member_id", "start", "end", "hours_per_week"):
+    for member_id, start, end, hours in (
+        Assignment.objects.filter(overlapping, state__in=BOOKED_STATES)
+        .order_by()
+        .values_list("member_id", "start", "end", "hours_per_week")
+    ):
         row = np.searchsorted(member_ids, member_id)
         low, high = _week_range(first_week, start, end, weeks)
         free[row, low:high] -= float(hours)

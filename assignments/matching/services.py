@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -151,6 +151,9 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
         member_id__in=[int(loaded.member_ids[m]) for m in positions]
     ).delete()
     _write(loaded, pairs, scores[positions], timezone.now())
+    ranked = _best(scores, REQUEST_TOP)
+    floor = float(scores[ranked[-1]]) if len(ranked) == REQUEST_TOP else None
+    RoleRequest.objects.filter(pk=role_request_id).update(match_floor=floor)
     _clear_stale(RoleRequest, role_request_id, stale_since)
 
 
@@ -172,13 +175,11 @@ def member_matches_recompute(*, member_id: int, today: date) -> None:
     scores = score_block(loaded.problem).scores[0]
     request_index = {int(r): i for i, r in enumerate(loaded.request_ids)}
 
-    others = {
-        row["role_request_id"]: (row["n"], row["low"])
-        for row in Match.objects.filter(in_request_top=True, role_request_id__in=request_index)
-        .exclude(member_id=member_id)
-        .values("role_request_id")
-        .annotate(n=Count("pk"), low=Min("score"))
-    }
+    floors = dict(
+        RoleRequest.objects.filter(pk__in=loaded.request_ids.tolist())
+        .order_by()
+        .values_list("pk", "match_floor")
+    )
     previous = {
         r: (score, in_top)
         for r, score, in_top in Match.objects.filter(member_id=member_id).values_list(
@@ -189,9 +190,13 @@ def member_matches_recompute(*, member_id: int, today: date) -> None:
     pairs, refill = [], []
     for request_id, position in request_index.items():
         score = scores[position]
-        count, lowest = others.get(request_id, (0, None))
-        in_request_top = not np.isnan(score) and (count < REQUEST_TOP or score > lowest)
+        floor = floors.get(request_id)
         old_score, was_in_top = previous.get(request_id, (None, False))
+        # A member already on a full list stays while at or above its floor; a newcomer
+        # must beat the floor (and pushes the last one off).
+        in_request_top = not np.isnan(score) and (
+            floor is None or score > floor or (was_in_top and score >= floor)
+        )
         # Someone outside the stored list may now rank above this member: refill it.
         if was_in_top and (not in_request_top or score < old_score):
             refill.append(request_id)
@@ -202,14 +207,13 @@ def member_matches_recompute(*, member_id: int, today: date) -> None:
         role_request_id__in=[int(loaded.request_ids[p.request]) for p in pairs]
     ).delete()
     _write(loaded, pairs, np.array([scores[p.request] for p in pairs]), timezone.now())
-    _trim_request_tops(
-        [
-            int(loaded.request_ids[p.request])
-            for p in pairs
-            if p.in_request_top
-            and others.get(int(loaded.request_ids[p.request]), (0,))[0] >= REQUEST_TOP
-        ]
-    )
+    entered = [
+        int(loaded.request_ids[p.request])
+        for p in pairs
+        if p.in_request_top and not previous.get(int(loaded.request_ids[p.request]), (0, 0))[1]
+    ]
+    _trim_request_tops(entered)
+    _refresh_floors(entered + refill)
     _clear_stale(Member, member_id, stale_since)
     if refill:
         RoleRequest.objects.filter(pk__in=refill).update(matches_stale_since=timezone.now())
@@ -246,6 +250,29 @@ def _trim_request_tops(request_ids: list[int]) -> None:
             WHERE id IN (SELECT id FROM beyond) AND in_member_top
             """,
             {"requests": request_ids, "keep": REQUEST_TOP},
+        )
+
+
+def _refresh_floors(request_ids: list[int] | None) -> None:
+    """Recompute `match_floor` of the given requests (None: all) from the stored lists."""
+    if request_ids == []:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE assignments_rolerequest r
+            SET match_floor = CASE WHEN t.n >= %(keep)s THEN t.low END
+            FROM (
+                SELECT rr.id, count(m.id) AS n, min(m.score) AS low
+                FROM assignments_rolerequest rr
+                LEFT JOIN assignments_match m
+                    ON m.role_request_id = rr.id AND m.in_request_top
+                WHERE %(all)s OR rr.id = ANY(%(requests)s)
+                GROUP BY rr.id
+            ) t
+            WHERE r.id = t.id
+            """,
+            {"keep": REQUEST_TOP, "all": request_ids is None, "requests": request_ids or []},
         )
 
 
@@ -290,6 +317,7 @@ def matches_rebuild(*, today: date) -> int:
                         started,
                     )
                 )
+        _refresh_floors(None)
         stale_before = Q(matches_stale_since__lte=started)
         Member.objects.filter(stale_before).update(matches_stale_since=None)
         RoleRequest.objects.filter(stale_before).update(matches_stale_since=None)
