@@ -290,13 +290,19 @@ def autostaff(
     most_slots = int(
         np.minimum(np.bincount(request, minlength=problem.people.size), problem.people).sum()
     )
-    count_phase = milp(
-        -np.ones(n),
-        constraints=limits,
-        options={"time_limit": time_limit / 2, "mip_rel_gap": 0.5 / (most_slots + 1)},
-        **binary,
-    )
-    by_count = _chosen(count_phase, n)
+    baseline = greedy(problem)
+    if baseline.filled == most_slots:
+        # Greedy already fills every place that has a candidate: the count is optimal
+        # without a solve, and the score phase gets the whole time.
+        count_optimal, by_count = True, np.isin(variables, baseline.pairs)
+    else:
+        count_phase = milp(
+            -np.ones(n),
+            constraints=limits,
+            options={"time_limit": time_limit / 2, "mip_rel_gap": 0.5 / (most_slots + 1)},
+            **binary,
+        )
+        count_optimal, by_count = count_phase.status == 0, _chosen(count_phase, n)
 
     score_phase = milp(
         -problem.score[variables],
@@ -318,7 +324,7 @@ def autostaff(
     proposals = [
         variables[_chosen(score_phase, n)],
         variables[by_count],
-        greedy(problem).pairs,
+        baseline.pairs,
     ]
     best = max(proposals, key=lambda pairs: (pairs.size, problem.score[pairs].sum()))
     objective = float(problem.score[best].sum())
@@ -327,7 +333,7 @@ def autostaff(
         pairs=best,
         filled=int(best.size),
         objective=objective,
-        optimal=count_phase.status == 0 and score_phase.status == 0,
+        optimal=count_optimal and score_phase.status == 0,
         gap=None if bound is None else max(-bound - objective, 0.0) / max(objective, 1.0),
         seconds=time.perf_counter() - started,
     )
