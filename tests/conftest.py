@@ -47,7 +47,16 @@ def worker_database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:
+def committed_db(django_db_serialized_rollback, transactional_db):
+    """Real commits, for tests where another process reads the data.
+
+    Such tests empty every table afterwards; the serialized rollback puts back what the
+    migrations loaded (the catalogues), so later tests still find it.
+    """
+
+
+@pytest.fixture
+def celery_worker_process(committed_db) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on the real broker, using the test database."""
     env = {**os.environ, "DATABASE_URL": worker_database_url(), "DATABASE_CONN_MAX_AGE": "0"}
     worker = subprocess.Popen(  # noqa: S603 - fixed command

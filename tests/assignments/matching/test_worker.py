@@ -32,7 +32,7 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"
 
 
 @pytest.fixture
-def pool_with_request(transactional_db):
+def pool_with_request(committed_db):
     organisation = OrganisationFactory()
     competency = CompetencyFactory()
     request = RoleRequestFactory(opgave=OpgaveFactory(organisation=organisation))
