@@ -27,6 +27,7 @@ from assignments.models import (
     RoleRequest,
     RoleRequestCompetency,
 )
+from assignments.services import matches_invalidate_all
 from competencies.models import Competency, Role
 from pool import access
 from pool.models import (
@@ -140,6 +141,8 @@ def demo_seed(*, members: int, opgaven: int, seed: int, today: date) -> DemoCoun
         rng, opgaven, municipalities_only, users["manager"], competencies, core_roles, roles, today
     )
     assignment_count = _assignments(rng, requests, pool, users)
+    # No matches yet: have the worker compute them all once this commits.
+    matches_invalidate_all()
     return DemoCounts(
         organisations=len(organisations),
         members=len(pool),

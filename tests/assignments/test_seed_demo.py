@@ -96,3 +96,10 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(capsys):
     call_command("seed_demo", "--if-empty")
     assert Member.objects.count() == 20
     assert "already" in capsys.readouterr().out
+
+
+def test_seed_demo_leaves_every_match_to_compute(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        demo_seed(members=20, opgaven=5, seed=1, today=TODAY)
+    assert not Member.objects.filter(matches_stale_since__isnull=True).exists()
+    assert len(callbacks) == 1  # one full rebuild, not one task per member
