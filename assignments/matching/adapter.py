@@ -160,7 +160,7 @@ def load_problem(
         experience[rows, cols] = [r[2] for r in role_rows]
         preference[rows, cols] = [r[3] for r in role_rows]
 
-    free = _free_hours(member_ids, [row[3] for row in member_rows], in_scope, first_week, weeks)
+    free = free_hours(member_ids, [row[3] for row in member_rows], in_scope, first_week, weeks)
     week_ranges = np.array(
         [_week_range(first_week, row[3], row[4], weeks) for row in request_rows]
         or np.zeros((0, 2)),
@@ -193,7 +193,7 @@ def load_problem(
     return LoadedProblem(problem, member_ids, request_ids, competency_ids, role_ids, first_week)
 
 
-def _free_hours(
+def free_hours(
     member_ids: NDArray[np.int64],
     pool_hours: list,
     in_scope: Q,
