@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from assignments.models import Assignment, AssignmentTransition
 from assignments.services import (
@@ -133,7 +133,7 @@ def test_concurrent_acceptances_never_overbook(member):
         except StaffingError:
             outcomes.append("refused")
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=accept, args=(p,)) for p in proposals]
     for thread in threads:

@@ -141,12 +141,13 @@ def browser_problems() -> BrowserProblems:
 
 @pytest.fixture
 def page(
-    browser: Browser, live_server: Any, transactional_db: None, browser_problems: BrowserProblems
+    browser: Browser, live_server: Any, committed_db: None, browser_problems: BrowserProblems
 ) -> Iterator[Page]:
     """A fresh page in its own browser context (no cookies shared between tests), in Dutch.
 
     The live server runs in another thread with its own database connection, so the test's
-    data must be committed: hence `transactional_db`, not `db`.
+    data must be committed: hence `committed_db` (transactional, and restoring the
+    migration-loaded catalogues afterwards), not `db`.
     """
     context = browser.new_context(locale="nl-NL", base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)

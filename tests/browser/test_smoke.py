@@ -134,11 +134,14 @@ def test_skip_link_is_first_focusable(page: Page):
     log_in(page, make_member())
     expect(page).to_have_url(re.compile("/mijn-profiel/$"))
 
+    skip_link = page.get_by_role("link", name="Naar de inhoud")
+    expect(skip_link).not_to_be_in_viewport()  # out of sight until it has the focus
+
     page.keyboard.press("Tab")
     focused = page.locator(":focus")
     expect(focused).to_have_text("Naar de inhoud")
     expect(focused).to_have_attribute("href", "#inhoud")
-    expect(focused).to_be_visible()
+    expect(focused).to_be_in_viewport()
 
     page.keyboard.press("Enter")
     expect(page.locator("main#inhoud")).to_be_focused()
