@@ -13,4 +13,5 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("pool.urls")),
     path("", include("assignments.urls")),
+    path("mijn/", include("assignments.member_urls")),
 ]
