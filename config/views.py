@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from config.celery import HEARTBEAT_KEY
 from pool.access import ADMINISTRATOR, HR_ADVISOR, MANAGER, MEMBER, group_names
 
 # Where each group starts, most specific first: a user in several groups lands on the
@@ -31,5 +37,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """Liveness: the process answers. Readiness checks belong elsewhere."""
+    """Liveness: the process answers; nothing else is checked."""
     return JsonResponse({"status": "ok"})
+
+
+# Beat sends a heartbeat every 30 s; a worker that has not answered for this long is gone.
+HEARTBEAT_MAX_AGE = timedelta(minutes=2)
+
+
+@require_GET
+def ready(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database and Redis answer and a worker consumed a heartbeat lately."""
+    checks = {"database": _database_ok(), "redis": _redis_ok()}
+    heartbeat = cache.get(HEARTBEAT_KEY) if checks["redis"] else None
+    checks["worker"] = bool(
+        heartbeat and timezone.now() - datetime.fromisoformat(heartbeat) <= HEARTBEAT_MAX_AGE
+    )
+    ok = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def _redis_ok() -> bool:
+    try:
+        cache.get("ready-probe")
+        return True
+    except Exception:  # the cache backend raises the client's own connection errors
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,3 +40,15 @@ def test_production_refuses_to_start_without_secret_key_or_hosts():
         result = manage("check", **env)
         assert result.returncode != 0
         assert f"Set the environment variable {missing}" in result.stderr
+
+
+def test_production_logs_are_json_lines():
+    result = manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('rolpool').warning('hallo')",
+        **PRODUCTION,
+    )
+    line = [x for x in result.stderr.splitlines() if "hallo" in x][0]
+    assert json.loads(line)["message"] == "hallo"
+    assert json.loads(line)["level"] == "WARNING"
