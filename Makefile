@@ -6,6 +6,8 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 CHROMIUM ?= /usr/bin/chromium
+# Empty when that Chromium is absent: the tests then use Playwright's own build.
+export ROLPOOL_CHROMIUM := $(if $(wildcard $(CHROMIUM)),$(CHROMIUM),)
 
 .PHONY: run test setup browser lint messages clean
 

@@ -36,6 +36,7 @@ from pytest_django.live_server_helper import LiveServer
 # running loop (SynchronousOnlyOperation). The loop only drives the browser and never
 # touches the database, so the guard protects nothing here. It must be set for the whole
 # process: the loop keeps running after the last browser test until the session ends.
+# (The running loop also changes where Django keeps connections; see `playwright`.)
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -98,8 +99,26 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+def playwright(django_db_setup: None) -> Iterator[Playwright]:
+    """Playwright, started once the test database exists.
+
+    Django keeps database connections in asgiref's thread-critical Local: plain
+    thread-local storage while no event loop runs in the thread, context-local storage
+    while one does. Once Playwright's loop runs, `connections["default"]` is therefore a
+    new wrapper, without the serialized contents that pytest-django stored on the old one
+    at database setup; `committed_db` tests would then silently skip restoring the
+    migration-loaded data (catalogues, groups). Carry them over to the new wrappers.
+    """
+    from django.db import connections
+
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as instance:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         yield instance
 
 
