@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("pool.urls")),
     path("", include("assignments.urls")),
     path("mijn/", include("assignments.member_urls")),
+    path("bezetting/", include("assignments.hr_urls")),
 ]
