@@ -1,0 +1,80 @@
+"""End to end in Chromium: HR proposes the best candidate, the member accepts, HR confirms."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from playwright.sync_api import Page, expect
+
+from assignments.matching import services
+from pool import access
+from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.test_smoke import assert_no_problems, log_in
+from tests.factories import (
+    TODAY,
+    CompetencyFactory,
+    MemberCompetencyFactory,
+    MemberFactory,
+    OpgaveFactory,
+    OrganisationFactory,
+    RoleRequestCompetencyFactory,
+    RoleRequestFactory,
+    UserFactory,
+)
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page).to_have_url(re.compile("/inloggen/$"))
+
+
+def test_propose_accept_confirm(page: Page, axe, browser_problems):
+    hr = UserFactory(groups=[access.HR_ADVISOR])
+    organisation = OrganisationFactory()
+    organisation.hr_advisors.add(hr)
+    competency = CompetencyFactory(name_nl="Verbindend")
+    request = RoleRequestFactory(
+        opgave=OpgaveFactory(organisation=organisation, title="Warmtetransitie Oost"),
+        hours_per_week=Decimal(8),
+    )
+    RoleRequestCompetencyFactory(role_request=request, competency=competency, min_level=3)
+    best = MemberFactory(
+        organisation=organisation,
+        first_name="Sanne",
+        last_name="Bakker",
+        user=UserFactory(groups=[access.MEMBER]),
+    )
+    MemberCompetencyFactory(member=best, competency=competency, level=4)
+    MemberFactory.create_batch(2, organisation=organisation)
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+
+    page.goto("/inloggen/")
+    log_in(page, hr)
+    assert_no_axe_violations(axe(), "the staffing board")
+    page.get_by_role("link", name=request.role.name_nl).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Warmtetransitie Oost")
+    assert_no_axe_violations(axe(), "the role request page")
+    first_row = page.get_by_role("row").nth(1)
+    expect(first_row).to_contain_text("Sanne Bakker")
+    expect(first_row).to_contain_text("Verbindend: 4/3")
+    first_row.get_by_role("button", name="Sanne Bakker voorstellen").click()
+    expect(page.get_by_text("Sanne Bakker is voorgesteld")).to_be_visible()
+    log_out(page)
+
+    log_in(page, best.user)
+    page.get_by_role("link", name="Voorstellen").click()
+    assert_no_axe_violations(axe(), "the proposals page")
+    page.get_by_role("button", name="Accepteren").click()
+    expect(page.get_by_text("Je hebt het voorstel geaccepteerd")).to_be_visible()
+    page.get_by_role("link", name="Mijn inzet").click()
+    expect(page.get_by_role("row").filter(has_text="Warmtetransitie Oost")).to_be_visible()
+    assert_no_axe_violations(axe(), "the inzet page")
+    log_out(page)
+
+    log_in(page, hr)
+    page.get_by_role("link", name=request.role.name_nl).click()
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_text("De inzet van Sanne Bakker is bevestigd")).to_be_visible()
+    expect(page.get_by_text("Sanne Bakker – bevestigd")).to_be_visible()
+    assert_no_problems(browser_problems)
