@@ -2,26 +2,175 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch
-from django.http import Http404
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from pool.models import Member, MemberCompetency
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Model, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from competencies.models import Competency, Role
+from pool.models import (
+    Availability,
+    LearningGoal,
+    Leave,
+    Member,
+    MemberCompetency,
+    RoleExperience,
+)
+
+# A profile not confirmed for this long is probably out of date (six months).
+PROFILE_REVIEW_AFTER = timedelta(days=183)
+# The fewest competencies a profile needs before matching has something to go on.
+MIN_COMPETENCIES = 3
+
+
+def member_of(*, user: AbstractBaseUser) -> Member:
+    """The member record of the logged-in user, with its organisation; 404 if there is none."""
+    try:
+        return Member.objects.select_related("organisation").get(user=user)
+    except Member.DoesNotExist:
+        raise Http404 from None
 
 
 def member_profile_of(*, user: AbstractBaseUser) -> Member:
-    """The member record of the logged-in user, with everything the profile page shows."""
+    """The member record of the logged-in user, with everything the profile page shows.
+
+    One query per relation, however many rows: the page renders roles from the role
+    catalogue (`roles_active`), so role experience needs no join. Periods that have ended
+    are left out; they no longer affect matching and only clutter the page.
+    """
+    today = timezone.localdate()
     queryset = Member.objects.select_related("organisation").prefetch_related(
         Prefetch(
             "competencies",
-            queryset=MemberCompetency.objects.select_related("competency__group"),
+            queryset=MemberCompetency.objects.select_related("competency__group").order_by(
+                "competency__group__order", "competency__order", "competency__name_nl"
+            ),
         ),
-        "role_experience__role",
-        "availability",
-        "leave",
-        "learning_goals__competency",
+        Prefetch("role_experience", queryset=RoleExperience.objects.order_by()),
+        Prefetch("availability", queryset=Availability.objects.filter(end__gte=today)),
+        Prefetch("leave", queryset=Leave.objects.filter(end__gte=today)),
+        Prefetch(
+            "learning_goals",
+            queryset=LearningGoal.objects.select_related("competency"),
+        ),
     )
     try:
         return queryset.get(user=user)
     except Member.DoesNotExist:
         raise Http404 from None
+
+
+def _owned[M: Model](model: type[M], *, member: Member, pk: int, related: tuple = ()) -> M:
+    """A row of the member's own profile; 404 for anybody else's, so ids cannot be probed."""
+    return get_object_or_404(model.objects.select_related(*related), pk=pk, member=member)
+
+
+def member_competency_of(*, member: Member, pk: int) -> MemberCompetency:
+    return _owned(MemberCompetency, member=member, pk=pk, related=("competency__group",))
+
+
+def availability_of(*, member: Member, pk: int) -> Availability:
+    return _owned(Availability, member=member, pk=pk)
+
+
+def leave_of(*, member: Member, pk: int) -> Leave:
+    return _owned(Leave, member=member, pk=pk)
+
+
+def learning_goal_of(*, member: Member, pk: int) -> LearningGoal:
+    return _owned(LearningGoal, member=member, pk=pk, related=("competency",))
+
+
+def held_competency_ids(*, member: Member) -> set[int]:
+    return set(member.competencies.values_list("competency_id", flat=True))
+
+
+def _active_competencies():
+    return (
+        Competency.objects.filter(is_active=True, group__is_active=True)
+        .select_related("group")
+        .order_by("group__order", "group__name_nl", "order", "name_nl")
+    )
+
+
+def competency_catalogue() -> list[Competency]:
+    """The active competencies with their group, in catalogue order (group by group)."""
+    return list(_active_competencies())
+
+
+def competencies_matching(*, query: str) -> list[Competency]:
+    """Active competencies whose Dutch or English name contains the query, any case."""
+    query = query.strip()
+    if not query:
+        return competency_catalogue()
+    return list(
+        _active_competencies().filter(Q(name_nl__icontains=query) | Q(name_en__icontains=query))
+    )
+
+
+def roles_active() -> list[Role]:
+    """The active roles, core roles first, in catalogue order."""
+    return list(Role.objects.filter(is_active=True).order_by("-is_core", "order", "name_nl"))
+
+
+@dataclass(frozen=True)
+class CompletenessItem:
+    label: str | Promise
+    done: bool
+    anchor: str  # the id of the page section where the member can complete it
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    items: list[CompletenessItem]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * sum(item.done for item in self.items) / len(self.items))
+
+    @property
+    def missing(self) -> list[CompletenessItem]:
+        return [item for item in self.items if not item.done]
+
+
+def profile_completeness(*, member: Member) -> ProfileCompleteness:
+    """What a profile needs for good matches, from the relations `member_profile_of` loaded."""
+    today = timezone.localdate()
+    competencies = len(member.competencies.all())
+    return ProfileCompleteness(
+        items=[
+            CompletenessItem(
+                _("Minstens drie competenties met niveau"),
+                competencies >= MIN_COMPETENCIES,
+                "competencies",
+            ),
+            CompletenessItem(
+                _("Ervaring en voorkeur per rol"),
+                bool(member.role_experience.all()),
+                "role-experience",
+            ),
+            CompletenessItem(
+                _("Beschikbaarheid voor de komende tijd"),
+                any(period.end >= today for period in member.availability.all()),
+                "availability",
+            ),
+            CompletenessItem(
+                _("Minstens één leerdoel"),
+                bool(member.learning_goals.all()),
+                "learning-goals",
+            ),
+        ]
+    )
+
+
+def profile_review_due(*, member: Member, now: datetime | None = None) -> bool:
+    """True when the member never confirmed their profile, or did so six months ago or more."""
+    if member.profile_confirmed_at is None:
+        return True
+    return member.profile_confirmed_at <= (now or timezone.now()) - PROFILE_REVIEW_AFTER

@@ -11,10 +11,23 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from assignments.matching import adapter
 from pool import access
 from tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing with the production hasher takes most of a login test's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_cache():
+    """Tests create role requests directly, without the version bump services do."""
+    adapter._open_requests_cache.clear()
 
 
 @pytest.fixture

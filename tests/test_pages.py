@@ -8,8 +8,6 @@ from django.urls import reverse
 from assignments.models import Opgave
 from pool import access
 from tests.factories import (
-    MemberCompetencyFactory,
-    MemberFactory,
     OpgaveFactory,
     OrganisationFactory,
     RoleRequestFactory,
@@ -45,33 +43,11 @@ def test_profile_without_member_record_is_404(client, user_in):
     assert client.get(reverse("pool:profile")).status_code == 404
 
 
-@pytest.mark.parametrize("rows", [5, 30])
-def test_profile_queries_are_constant(client, user_in, django_assert_num_queries, rows):
-    user = user_in(access.MEMBER)
-    member = MemberFactory(user=user)
-    for _ in range(rows):
-        MemberCompetencyFactory(member=member)
-    client.force_login(user)
-    # session, user, groups, member, competencies, role experience, availability, leave,
-    # goals, and the session save (savepoint, update, release)
-    with django_assert_num_queries(12):
-        response = client.get(reverse("pool:profile"))
-    assert response.status_code == 200
-    assert response.content.decode().count('<th scope="row"') == rows
+# The profile page (constant queries, permissions) is tested in tests/pool/test_views.py.
 
 
-@pytest.mark.parametrize("rows", [5, 30])
-def test_manager_sees_only_own_opgaven_in_constant_queries(
-    client, manager_user, django_assert_num_queries, rows
-):
-    OpgaveFactory.create_batch(rows, owner=manager_user)
-    OpgaveFactory.create_batch(3)  # someone else's
-    client.force_login(manager_user)
-    # session, user, groups, count, page of opgaven, session save (3)
-    with django_assert_num_queries(8):
-        response = client.get(reverse("assignments:opgave_list"))
-    assert len(response.context["page"].object_list) == min(rows, 25)
-    assert response.context["page"].paginator.count == rows
+# The manager's opgave list (own opgaven only, constant queries) is tested with its
+# filters in tests/assignments/test_opgave_views.py.
 
 
 @pytest.mark.parametrize("rows", [5, 30])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from numpy.typing import NDArray
 
@@ -83,15 +84,25 @@ def _workdays_in_week(week: date, start: date, end: date) -> int:
     return max(0, (last - first).days + 1)
 
 
-def load_problem(
-    *,
-    requests: QuerySet[RoleRequest],
-    members: QuerySet[Member],
-    today: date,
-    weights: Weights | None = None,
-) -> LoadedProblem:
-    """Read everything scoring needs for `members` × `requests`, in a fixed number of queries."""
-    request_rows = sorted(
+@dataclass(frozen=True)
+class RequestSide:
+    """Everything about the requests in scope, independent of the members."""
+
+    request_ids: NDArray[np.int64]
+    competency_ids: NDArray[np.int64]
+    role_ids: NDArray[np.int64]
+    min_levels: NDArray[np.int8]
+    required: NDArray[np.bool_]
+    role: NDArray[np.intp]
+    hours: NDArray[np.float32]
+    week_ranges: NDArray[np.int32]
+    open_to_development: NDArray[np.bool_]
+    organisation_ids: NDArray[np.int64]
+    weeks: int
+
+
+def request_side(*, requests: QuerySet[RoleRequest], first_week: date) -> RequestSide:
+    rows = sorted(
         requests.order_by().values_list(
             "pk",
             "role_id",
@@ -102,16 +113,84 @@ def load_problem(
             "opgave__organisation_id",
         )
     )
-    request_ids = np.array([row[0] for row in request_rows], dtype=np.int64)
+    request_ids = np.array([row[0] for row in rows], dtype=np.int64)
     needs = list(
         RoleRequestCompetency.objects.filter(role_request_id__in=request_ids.tolist())
         .order_by()
         .values_list("role_request_id", "competency_id", "min_level", "required")
     )
     competency_ids = np.array(sorted({need[1] for need in needs}), dtype=np.int64)
-    role_ids = np.array(sorted({row[1] for row in request_rows}), dtype=np.int64)
+    role_ids = np.array(sorted({row[1] for row in rows}), dtype=np.int64)
+    weeks = max([_week_range(first_week, row[3], row[4], 10**6)[1] for row in rows] or [1])
+    min_levels = np.zeros((len(request_ids), len(competency_ids)), dtype=np.int8)
+    required = np.zeros(min_levels.shape, dtype=bool)
+    if needs:
+        at = (
+            _positions(request_ids, (n[0] for n in needs)),
+            _positions(competency_ids, (n[1] for n in needs)),
+        )
+        min_levels[at] = [n[2] for n in needs]
+        required[at] = [n[3] for n in needs]
+    return RequestSide(
+        request_ids=request_ids,
+        competency_ids=competency_ids,
+        role_ids=role_ids,
+        min_levels=min_levels,
+        required=required,
+        role=_positions(role_ids, (row[1] for row in rows)),
+        hours=np.array([float(row[2]) for row in rows], dtype=np.float32),
+        week_ranges=np.array(
+            [_week_range(first_week, row[3], row[4], weeks) for row in rows], dtype=np.int32
+        ).reshape(-1, 2),
+        open_to_development=np.array([row[5] for row in rows], dtype=bool),
+        organisation_ids=np.array([row[6] for row in rows], dtype=np.int64),
+        weeks=weeks,
+    )
+
+
+# The open requests change far less often than members do, and a member recompute needs
+# all of them: each process keeps the last load, keyed by the day and by a version that
+# every change to a role request bumps (see requests_changed).
+REQUESTS_VERSION_KEY = "matching-open-requests-version"
+_open_requests_cache: dict[tuple, RequestSide] = {}
+
+
+def requests_changed() -> None:
+    """Invalidate every process's cached open requests. Call after a role request change."""
+    try:
+        cache.incr(REQUESTS_VERSION_KEY)
+    except ValueError:
+        cache.set(REQUESTS_VERSION_KEY, 1, timeout=None)
+
+
+def open_requests_side(*, today: date) -> RequestSide:
+    key = (today, cache.get(REQUESTS_VERSION_KEY, 0))
+    side = _open_requests_cache.get(key)
+    if side is None:
+        side = request_side(requests=open_role_requests(today=today), first_week=week_of(today))
+        _open_requests_cache.clear()
+        _open_requests_cache[key] = side
+    return side
+
+
+def load_problem(
+    *,
+    requests: QuerySet[RoleRequest] | RequestSide,
+    members: QuerySet[Member],
+    today: date,
+    weights: Weights | None = None,
+) -> LoadedProblem:
+    """Read everything scoring needs for `members` × `requests`, in a fixed number of queries.
+
+    `requests` may be a queryset, or a RequestSide already loaded (open_requests_side).
+    """
     first_week = week_of(today)
-    weeks = max([_week_range(first_week, row[3], row[4], 10**6)[1] for row in request_rows] or [1])
+    side = (
+        requests
+        if isinstance(requests, RequestSide)
+        else request_side(requests=requests, first_week=first_week)
+    )
+    competency_ids, role_ids, weeks = side.competency_ids, side.role_ids, side.weeks
 
     member_rows = sorted(
         members.order_by().values_list("pk", "organisation_id", "shareable", "pool_hours")
@@ -121,15 +200,7 @@ def load_problem(
     organisation_ids = np.array([row[0] for row in organisation_rows], dtype=np.int64)
     in_scope = Q(member__in=members.values("pk"))
 
-    R, M, C, K = len(request_ids), len(member_ids), len(competency_ids), len(role_ids)
-    min_levels = np.zeros((R, C), dtype=np.int8)
-    required = np.zeros((R, C), dtype=bool)
-    if needs:
-        rows = _positions(request_ids, (n[0] for n in needs))
-        cols = _positions(competency_ids, (n[1] for n in needs))
-        min_levels[rows, cols] = [n[2] for n in needs]
-        required[rows, cols] = [n[3] for n in needs]
-
+    M, C, K = len(member_ids), len(competency_ids), len(role_ids)
     levels = np.zeros((M, C), dtype=np.int8)
     targets = np.zeros((M, C), dtype=np.int8)
     for model, field, matrix in (
@@ -161,11 +232,6 @@ def load_problem(
         preference[rows, cols] = [r[3] for r in role_rows]
 
     free = free_hours(member_ids, [row[3] for row in member_rows], in_scope, first_week, weeks)
-    week_ranges = np.array(
-        [_week_range(first_week, row[3], row[4], weeks) for row in request_rows]
-        or np.zeros((0, 2)),
-        dtype=np.int32,
-    ).reshape(-1, 2)
 
     problem = MatchProblem(
         members=Members(
@@ -178,19 +244,21 @@ def load_problem(
             shareable=np.array([row[2] for row in member_rows], dtype=bool),
         ),
         requests=Requests(
-            min_levels=min_levels,
-            required=required,
-            role=_positions(role_ids, (row[1] for row in request_rows)),
-            hours=np.array([float(row[2]) for row in request_rows], dtype=np.float32),
-            week_start=week_ranges[:, 0],
-            week_end=week_ranges[:, 1],
-            open_to_development=np.array([row[5] for row in request_rows], dtype=bool),
-            organisation=_positions(organisation_ids, (row[6] for row in request_rows)),
+            min_levels=side.min_levels,
+            required=side.required,
+            role=side.role,
+            hours=side.hours,
+            week_start=side.week_ranges[:, 0],
+            week_end=side.week_ranges[:, 1],
+            open_to_development=side.open_to_development,
+            organisation=np.searchsorted(organisation_ids, side.organisation_ids),
         ),
         org_shares=np.array([row[1] for row in organisation_rows], dtype=bool),
         weights=weights or weights_current(),
     )
-    return LoadedProblem(problem, member_ids, request_ids, competency_ids, role_ids, first_week)
+    return LoadedProblem(
+        problem, member_ids, side.request_ids, competency_ids, role_ids, first_week
+    )
 
 
 def free_hours(

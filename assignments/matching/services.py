@@ -19,7 +19,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from numpy.typing import NDArray
 
-from assignments.matching.adapter import LoadedProblem, load_problem, open_role_requests
+from assignments.matching.adapter import (
+    LoadedProblem,
+    load_problem,
+    open_requests_side,
+    open_role_requests,
+)
 from assignments.matching.autostaff import StaffingProblem, StaffingResult, autostaff, greedy
 from assignments.matching.core import explain_pairs, score_block, top_k
 from assignments.models import ACTIVE_STATES, Match, RoleRequest
@@ -166,9 +171,10 @@ def member_matches_recompute(*, member_id: int, today: date) -> None:
         .values_list("matches_stale_since", flat=True)
         .first()
     )
-    requests = open_role_requests(today=today)
     loaded = load_problem(
-        requests=requests, members=Member.objects.filter(pk=member_id), today=today
+        requests=open_requests_side(today=today),
+        members=Member.objects.filter(pk=member_id),
+        today=today,
     )
     if len(loaded.member_ids) == 0:
         return

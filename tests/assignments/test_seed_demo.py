@@ -7,6 +7,7 @@ from django.db import transaction
 
 from assignments.demo import demo_seed
 from assignments.models import Assignment, Opgave, RoleRequest
+from assignments.services import REBUILD_TASK
 from pool import access
 from pool.models import Member, MemberCompetency, Organisation
 from tests.factories import TODAY
@@ -102,4 +103,6 @@ def test_seed_demo_leaves_every_match_to_compute(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks() as callbacks:
         demo_seed(members=20, opgaven=5, seed=1, today=TODAY)
     assert not Member.objects.filter(matches_stale_since__isnull=True).exists()
-    assert len(callbacks) == 1  # one full rebuild, not one task per member
+    # One full rebuild, not one task per member.
+    sent = [c.args for c in callbacks if getattr(c, "args", None)]
+    assert sent == [(REBUILD_TASK,)]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from assignments.matching import services
 from assignments.matching.adapter import load_problem, open_role_requests
 from assignments.models import Assignment, Match, Opgave, RoleRequest
+from assignments.services import role_request_matches_invalidate
 from pool.models import Member
 from tests.factories import (
     TODAY,
@@ -200,3 +201,15 @@ def test_requests_that_ended_are_not_open():
         opgave=OpgaveFactory(start=TODAY - timedelta(weeks=10), end=TODAY - timedelta(days=1))
     )
     assert not open_role_requests(today=TODAY).filter(pk=request.pk).exists()
+
+
+def test_member_recompute_sees_a_request_change_after_commit(
+    scene, django_capture_on_commit_callbacks
+):
+    services.member_matches_recompute(member_id=scene["weak"].pk, today=TODAY)
+    before = scores_of(scene["request"])[scene["weak"].pk]
+    scene["request"].competency_needs.update(min_level=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        role_request_matches_invalidate(role_request_ids=[scene["request"].pk])
+    services.member_matches_recompute(member_id=scene["weak"].pk, today=TODAY)
+    assert scores_of(scene["request"])[scene["weak"].pk] > before
