@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from uuid import UUID
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from assignments.models import Assignment, Opgave, RoleRequest
+from assignments.models import (
+    ACTIVE_STATES,
+    Assignment,
+    AssignmentState,
+    Opgave,
+    OpgaveLogEntry,
+    RoleRequest,
+    RoleRequestCompetency,
+)
+from assignments.services import FIXING_STATES, OPGAVE_ORGANISATION_KINDS
+from competencies.models import Competency, Role
 from pool.access import HR_ADVISOR, MANAGER, group_names
+from pool.models import Organisation
 
 
-def opgaven_visible_to(*, user: AbstractBaseUser) -> QuerySet[Opgave]:
-    """Managers see their own opgaven; HR advisors those of the organisations they serve."""
+def _visible(user: AbstractBaseUser) -> Q:
     groups = group_names(user)
     visible = Q(pk__in=[])
     if MANAGER in groups:
         visible |= Q(owner=user)
     if HR_ADVISOR in groups:
         visible |= Q(organisation__hr_advisors=user)
+    return visible
+
+
+def opgaven_visible_to(*, user: AbstractBaseUser) -> QuerySet[Opgave]:
+    """Managers see their own opgaven; HR advisors those of the organisations they serve."""
     return (
-        Opgave.objects.filter(visible)
+        Opgave.objects.filter(_visible(user))
         .distinct()
         .select_related("organisation", "owner")
         .annotate(
@@ -52,3 +73,214 @@ def open_role_requests_for_advisor(*, user: AbstractBaseUser) -> QuerySet[RoleRe
         )
         .order_by("start", "pk")
     )
+
+
+# --------------------------------------------------------------------------------------
+# The manager's opgaven: the list, one opgave with its role requests, and the choices
+# the forms offer.
+# --------------------------------------------------------------------------------------
+
+
+def opgaven_filtered(
+    *,
+    user: AbstractBaseUser,
+    status: str = "",
+    organisation_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Opgave]:
+    """The opgaven the user may see, narrowed by status, organisation and a search text."""
+    opgaven = opgaven_visible_to(user=user)
+    if status:
+        opgaven = opgaven.filter(status=status)
+    if organisation_id:
+        opgaven = opgaven.filter(organisation_id=organisation_id)
+    search = search.strip()
+    if search:
+        opgaven = opgaven.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    return opgaven
+
+
+def organisations_of_visible_opgaven(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
+    """The organisations the user's visible opgaven belong to: the list's filter choices."""
+    return Organisation.objects.filter(
+        pk__in=Opgave.objects.filter(_visible(user)).values("organisation_id")
+    ).order_by("name")
+
+
+def organisations_for_new_opgave(
+    *, user: AbstractBaseUser, keep: Opgave | None = None
+) -> QuerySet[Organisation]:
+    """The organisations a manager may create an opgave for (see OPGAVE_ORGANISATION_KINDS:
+    for now every municipality and other public body), plus that of `keep`, so that an
+    opgave being edited keeps its own."""
+    if MANAGER not in group_names(user):
+        return Organisation.objects.none()
+    allowed = Q(kind__in=OPGAVE_ORGANISATION_KINDS)
+    if keep is not None:
+        allowed |= Q(pk=keep.organisation_id)
+    return Organisation.objects.filter(allowed).order_by("name")
+
+
+def opgave_visible(*, user: AbstractBaseUser, uuid: UUID) -> Opgave:
+    """One opgave the user may see (404 otherwise), without the list's counts."""
+    try:
+        return (
+            Opgave.objects.filter(_visible(user))
+            .distinct()
+            .select_related("organisation", "owner")
+            .get(uuid=uuid)
+        )
+    except Opgave.DoesNotExist:
+        raise Http404 from None
+
+
+def opgave_owned(*, user: AbstractBaseUser, uuid: UUID) -> Opgave:
+    """One opgave the user is the opdrachtgever of: the only ones they may change (404)."""
+    if MANAGER not in group_names(user):
+        raise Http404
+    try:
+        return Opgave.objects.select_related("organisation", "owner").get(uuid=uuid, owner=user)
+    except Opgave.DoesNotExist:
+        raise Http404 from None
+
+
+def role_requests_of(*, opgave: Opgave) -> QuerySet[RoleRequest]:
+    """The opgave's role requests with how far each is staffed, its competency needs and
+    the people confirmed on it; withdrawn requests last."""
+
+    def in_state(*states: str) -> Count:
+        return Count("assignments", filter=Q(assignments__state__in=states))
+
+    on_it = (AssignmentState.CONFIRMED, AssignmentState.COMPLETED)
+    return (
+        RoleRequest.objects.filter(opgave=opgave)
+        .select_related("role")
+        .annotate(
+            proposed_count=in_state(AssignmentState.PROPOSED),
+            accepted_count=in_state(AssignmentState.ACCEPTED),
+            confirmed_count=in_state(*on_it),
+            open_places=Greatest(
+                F("people") - in_state(*ACTIVE_STATES, AssignmentState.COMPLETED), Value(0)
+            ),
+            withdrawn_last=Case(
+                When(status=RoleRequest.Status.WITHDRAWN, then=Value(1)), default=Value(0)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "competency_needs",
+                queryset=RoleRequestCompetency.objects.select_related("competency"),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(state__in=on_it)
+                .select_related("member")
+                .order_by("member__last_name", "member__first_name"),
+                to_attr="people_on_it",
+            ),
+        )
+        .order_by("withdrawn_last", "role__order", "start", "pk")
+    )
+
+
+def role_request_of(*, opgave: Opgave, uuid: UUID) -> RoleRequest:
+    """One role request of the opgave (404 otherwise), with its competency needs."""
+    try:
+        return (
+            RoleRequest.objects.select_related("role")
+            .prefetch_related("competency_needs__competency")
+            .get(opgave=opgave, uuid=uuid)
+        )
+    except RoleRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def role_request_is_fixed(*, role_request: RoleRequest) -> bool:
+    """Whether someone is confirmed on the request, so that only people or a later end
+    may still change (the service enforces it; forms use this to offer only those)."""
+    return Assignment.objects.filter(role_request=role_request, state__in=FIXING_STATES).exists()
+
+
+def opgave_history(*, opgave: Opgave) -> QuerySet[OpgaveLogEntry]:
+    """Every change to the opgave, newest first, with who made it."""
+    return OpgaveLogEntry.objects.filter(opgave=opgave).select_related("actor")
+
+
+def core_roles() -> list[Role]:
+    return list(Role.objects.filter(is_core=True, is_active=True).order_by("order", "name_nl"))
+
+
+def role_choices() -> list[tuple[int, str]]:
+    """Active roles for a select: the core roles first, as the catalogue orders them."""
+    roles = Role.objects.filter(is_active=True).order_by("-is_core", "order", "name_nl")
+    return [(role.pk, role.name) for role in roles]
+
+
+def competency_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Active competencies for a select, grouped by their competency group."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    competencies = (
+        Competency.objects.filter(is_active=True)
+        .select_related("group")
+        .order_by("group__order", "group__name_nl", "order", "name_nl")
+    )
+    for competency in competencies:
+        grouped.setdefault(competency.group.name, []).append((competency.pk, competency.name))
+    return list(grouped.items())
+
+
+# The core roles a maatwerk opgave must not lack (codes from the seeded catalogue).
+KEY_ROLES_FOR_MAATWERK = ("regie", "politieke-afstemming")
+
+
+@dataclass
+class TeamComposition:
+    """Which core roles an opgave's team has: covered (someone confirmed), requested but
+    still open, or not requested at all; plus what to warn the manager about."""
+
+    covered: list[Role] = field(default_factory=list)
+    requested: list[Role] = field(default_factory=list)
+    missing: list[Role] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[tuple[Role, str]]:
+        return sorted(
+            [(role, "covered") for role in self.covered]
+            + [(role, "requested") for role in self.requested]
+            + [(role, "missing") for role in self.missing],
+            key=lambda row: (row[0].order, row[0].name_nl),
+        )
+
+
+def team_composition(
+    *, opgave: Opgave, role_requests: list[RoleRequest], roles: list[Role]
+) -> TeamComposition:
+    """The team check, from role requests loaded by `role_requests_of` (no queries)."""
+    confirmed: set[int] = set()
+    requested: set[int] = set()
+    for role_request in role_requests:
+        if role_request.status == RoleRequest.Status.WITHDRAWN:
+            continue
+        requested.add(role_request.role_id)
+        if role_request.confirmed_count:
+            confirmed.add(role_request.role_id)
+    team = TeamComposition()
+    for role in roles:
+        if role.pk in confirmed:
+            team.covered.append(role)
+        elif role.pk in requested:
+            team.requested.append(role)
+        else:
+            team.missing.append(role)
+    if opgave.is_maatwerk:
+        for role in team.missing:
+            if role.code in KEY_ROLES_FOR_MAATWERK:
+                team.warnings.append(
+                    _(
+                        "Deze opgave is maatwerk, maar er is geen rolvraag voor %(role)s. "
+                        "Zonder die rol loopt een opgave als deze vaak vast."
+                    )
+                    % {"role": role.name.lower()}
+                )
+    return team

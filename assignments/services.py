@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assignments.matching.adapter import free_hours, week_of
+from assignments.matching.adapter import free_hours, requests_changed, week_of
 from assignments.matching.core import Weights
 from assignments.matching.services import RECOMPUTE_REQUEST_TASK
 from assignments.models import (
@@ -24,10 +29,14 @@ from assignments.models import (
     AssignmentTransition,
     MatchingWeights,
     Opgave,
+    OpgaveLogEntry,
     RoleRequest,
+    RoleRequestCompetency,
 )
+from competencies.models import Competency, Role
 from config.celery import enqueue
-from pool.models import Member
+from pool.access import MANAGER, group_names
+from pool.models import Member, Organisation
 from pool.services import member_matches_invalidate
 
 REBUILD_TASK = "assignments.rebuild_matches"
@@ -36,6 +45,8 @@ REBUILD_TASK = "assignments.rebuild_matches"
 def role_request_matches_invalidate(*, role_request_ids: list[int]) -> None:
     """Mark role requests' matches stale and ask for a recompute after commit."""
     RoleRequest.objects.filter(pk__in=role_request_ids).update(matches_stale_since=timezone.now())
+    # After commit, so that no process caches the requests as they were before it.
+    transaction.on_commit(requests_changed)
     for role_request_id in role_request_ids:
         transaction.on_commit(
             partial(enqueue, RECOMPUTE_REQUEST_TASK, role_request_id=role_request_id)
@@ -47,6 +58,7 @@ def matches_invalidate_all() -> None:
     now = timezone.now()
     Member.objects.update(matches_stale_since=now)
     RoleRequest.objects.filter(status=RoleRequest.Status.OPEN).update(matches_stale_since=now)
+    transaction.on_commit(requests_changed)
     transaction.on_commit(partial(enqueue, REBUILD_TASK))
 
 
@@ -205,3 +217,688 @@ def assignment_withdraw(*, assignment: Assignment, by: AbstractBaseUser, reason:
     if not reason.strip():
         raise StaffingError(_("Geef een reden op voor het intrekken."))
     return _transition(assignment=assignment, to=AssignmentState.WITHDRAWN, by=by, reason=reason)
+
+
+# --------------------------------------------------------------------------------------
+# Opgaven and their role requests: what the manager (opdrachtgever) changes.
+#
+# Locking: every change to an opgave or to one of its role requests first takes the
+# opgave's row lock, so changes to one opgave run one after the other. Where inzet is
+# touched as well, members and assignments are locked after it, in `_locked`'s order.
+# --------------------------------------------------------------------------------------
+
+
+class OpgaveError(Exception):
+    """A change to an opgave or role request that the rules refuse; the message is for
+    the person who tried."""
+
+
+# Which organisations a manager may create opgaven for. For now any municipality or other
+# public body will do (an external supplier never commissions an opgave); tying managers
+# to their own organisation(s) needs a link between users and organisations first.
+OPGAVE_ORGANISATION_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.PUBLIC_BODY)
+
+# While an opgave is in one of these states, it and its role requests may still change.
+CHANGEABLE_STATUSES = (Opgave.Status.CONCEPT, Opgave.Status.OPEN, Opgave.Status.IN_PROGRESS)
+
+# Once someone is confirmed on a request (or has done the work), its terms are fixed:
+# only more people or a later end may still be asked for.
+FIXING_STATES = (AssignmentState.CONFIRMED, AssignmentState.COMPLETED)
+CHANGEABLE_WHEN_FIXED = frozenset({"people", "end"})
+
+# What "vraag de vijf kernrollen aan" asks per core role; the manager adjusts it after.
+CORE_ROLE_HOURS = Decimal(8)
+CORE_ROLE_PEOPLE = 1
+
+
+class LogAction:
+    """The `action` codes of OpgaveLogEntry written here (stable: they are stored)."""
+
+    CREATED = "created"
+    COPIED = "copied"
+    UPDATED = "updated"
+    OPENED = "opened"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ROLE_REQUEST_ADDED = "role_request_added"
+    ROLE_REQUEST_CHANGED = "role_request_changed"
+    ROLE_REQUEST_REMOVED = "role_request_removed"
+    ROLE_REQUEST_WITHDRAWN = "role_request_withdrawn"
+
+
+@dataclass(frozen=True)
+class CompetencyNeed:
+    """One competency a role request asks for, as the services take and compare it."""
+
+    competency_id: int
+    min_level: int
+    required: bool = True
+
+
+def _log(
+    *,
+    opgave: Opgave,
+    by: AbstractBaseUser,
+    action: str,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> OpgaveLogEntry:
+    return OpgaveLogEntry.objects.create(
+        opgave=opgave,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _loggable(value: Any) -> Any:
+    """A value as the history stores it: JSON, and readable without the row it came from."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, Role):
+        return {"nl": value.name_nl, "en": value.name_en}
+    if isinstance(value, Organisation):
+        return value.name
+    if isinstance(value, frozenset):
+        return sorted([n.competency_id, n.min_level, n.required] for n in value)
+    return value
+
+
+def _role_request_data(role_request: RoleRequest) -> dict[str, Any]:
+    return {"role_request": str(role_request.uuid), "role": _loggable(role_request.role)}
+
+
+def _require_manager(by: AbstractBaseUser) -> None:
+    if MANAGER not in group_names(by):
+        raise OpgaveError(_("Alleen een opdrachtgever kan opgaven aanmaken en wijzigen."))
+
+
+def _check_organisation(organisation: Organisation) -> None:
+    if organisation.kind not in OPGAVE_ORGANISATION_KINDS:
+        raise ValidationError(
+            {"organisation": _("Voor deze organisatie kun je geen opgave aanmaken.")}
+        )
+
+
+def _lock_own_opgave(*, opgave_id: int, by: AbstractBaseUser) -> Opgave:
+    """The opgave re-read under its row lock; refused unless `by` is its opdrachtgever."""
+    _require_manager(by)
+    opgave = Opgave.objects.select_for_update().get(pk=opgave_id)
+    if opgave.owner_id != by.pk:
+        raise OpgaveError(_("Alleen de opdrachtgever van deze opgave kan haar wijzigen."))
+    return opgave
+
+
+def _check_changeable(opgave: Opgave) -> None:
+    if opgave.status not in CHANGEABLE_STATUSES:
+        raise OpgaveError(
+            _("Deze opgave is %(status)s; er kan niets meer aan veranderen.")
+            % {"status": opgave.get_status_display()}
+        )
+
+
+def _request_ids(opgave: Opgave) -> list[int]:
+    return list(RoleRequest.objects.filter(opgave=opgave).values_list("pk", flat=True))
+
+
+def _set_status(
+    *, opgave: Opgave, by: AbstractBaseUser, to: str, action: str, reason: str = ""
+) -> Opgave:
+    """Move the opgave to `to` and record it. Call holding the opgave's row lock."""
+    was = opgave.status
+    opgave.status = to
+    opgave.full_clean()
+    opgave.save(update_fields=["status", "updated_at"])
+    _log(opgave=opgave, by=by, action=action, from_status=was, to_status=to, reason=reason)
+    return opgave
+
+
+@transaction.atomic
+def opgave_create(
+    *,
+    by: AbstractBaseUser,
+    title: str,
+    organisation: Organisation,
+    start: date,
+    end: date,
+    predictability: str,
+    complexity: str,
+    governance: str = Opgave.Governance.NETWORK,
+    description: str = "",
+) -> Opgave:
+    """A new opgave owned by `by`, as a concept: nobody is matched until it is opened."""
+    _require_manager(by)
+    _check_organisation(organisation)
+    opgave = Opgave(
+        owner=by,
+        status=Opgave.Status.CONCEPT,
+        title=title.strip(),
+        description=description.strip(),
+        organisation=organisation,
+        start=start,
+        end=end,
+        predictability=predictability,
+        complexity=complexity,
+        governance=governance,
+    )
+    opgave.full_clean()
+    opgave.save()
+    _log(opgave=opgave, by=by, action=LogAction.CREATED, to_status=opgave.status)
+    return opgave
+
+
+def _check_requests_within_period(opgave: Opgave) -> None:
+    """Refuse a period that no longer holds the opgave's (not withdrawn) role requests."""
+    requests = RoleRequest.objects.filter(opgave=opgave).exclude(
+        status=RoleRequest.Status.WITHDRAWN
+    )
+    errors = {}
+    early = requests.filter(start__lt=opgave.start).order_by("start").first()
+    if early:
+        errors["start"] = _(
+            "De rolvraag %(role)s begint al op %(date)s. Pas eerst die rolvraag aan."
+        ) % {"role": early.role, "date": date_format(early.start, "j F Y")}
+    late = requests.filter(end__gt=opgave.end).order_by("-end").first()
+    if late:
+        errors["end"] = _(
+            "De rolvraag %(role)s loopt tot en met %(date)s. Pas eerst die rolvraag aan."
+        ) % {"role": late.role, "date": date_format(late.end, "j F Y")}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def opgave_update(
+    *,
+    opgave: Opgave,
+    by: AbstractBaseUser,
+    title: str,
+    description: str,
+    organisation: Organisation,
+    start: date,
+    end: date,
+    predictability: str,
+    complexity: str,
+    governance: str,
+) -> Opgave:
+    """Change what the opgave is about; a new period makes its requests' matches stale."""
+    opgave = _lock_own_opgave(opgave_id=opgave.pk, by=by)
+    _check_changeable(opgave)
+    wanted = {
+        "title": title.strip(),
+        "description": description.strip(),
+        "start": start,
+        "end": end,
+        "predictability": predictability,
+        "complexity": complexity,
+        "governance": governance,
+    }
+    changes = {
+        name: (getattr(opgave, name), value)
+        for name, value in wanted.items()
+        if getattr(opgave, name) != value
+    }
+    if opgave.organisation_id != organisation.pk:
+        _check_organisation(organisation)
+        changes["organisation"] = (opgave.organisation, organisation)
+    if not changes:
+        return opgave
+    for name, (_old, value) in changes.items():
+        setattr(opgave, name, value)
+    opgave.full_clean()
+    period_changed = "start" in changes or "end" in changes
+    if period_changed:
+        _check_requests_within_period(opgave)
+    opgave.save()
+    _log(
+        opgave=opgave,
+        by=by,
+        action=LogAction.UPDATED,
+        data={
+            "changes": {
+                name: [_loggable(old), _loggable(new)] for name, (old, new) in changes.items()
+            }
+        },
+    )
+    if period_changed:
+        role_request_matches_invalidate(role_request_ids=_request_ids(opgave))
+    return opgave
+
+
+@transaction.atomic
+def opgave_open(*, opgave: Opgave, by: AbstractBaseUser) -> Opgave:
+    """Open a concept for staffing: from now on its role requests are matched."""
+    opgave = _lock_own_opgave(opgave_id=opgave.pk, by=by)
+    if opgave.status != Opgave.Status.CONCEPT:
+        raise OpgaveError(
+            _("Deze opgave is %(status)s; alleen een concept kan worden opengesteld.")
+            % {"status": opgave.get_status_display()}
+        )
+    if not RoleRequest.objects.filter(opgave=opgave, status=RoleRequest.Status.OPEN).exists():
+        raise OpgaveError(_("Vraag eerst minstens één rol aan; daarna kun je de opgave openen."))
+    _set_status(opgave=opgave, by=by, to=Opgave.Status.OPEN, action=LogAction.OPENED)
+    role_request_matches_invalidate(role_request_ids=_request_ids(opgave))
+    return opgave
+
+
+def _close(
+    *, opgave: Opgave, by: AbstractBaseUser, reason: str, to: str, action: str, allowed: tuple
+) -> Opgave:
+    """End the opgave and the inzet on it, so that nobody's hours stay booked on it.
+
+    Confirmed inzet is completed when the opgave is completed and withdrawn when it is
+    cancelled; proposals and accepted inzet are withdrawn either way.
+    """
+    opgave = _lock_own_opgave(opgave_id=opgave.pk, by=by)
+    if opgave.status not in allowed:
+        raise OpgaveError(
+            _("Deze opgave is %(status)s; die stap kan nu niet.")
+            % {"status": opgave.get_status_display()}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise OpgaveError(_("Geef een reden op."))
+    active = Assignment.objects.filter(
+        role_request__opgave=opgave, state__in=ACTIVE_STATES
+    ).order_by("member_id", "pk")
+    for assignment in active:
+        locked = _locked(assignment)
+        if locked.state not in ACTIVE_STATES:  # changed while we were waiting for the lock
+            continue
+        done = to == Opgave.Status.COMPLETED and locked.state == AssignmentState.CONFIRMED
+        _transition(
+            assignment=locked,
+            to=AssignmentState.COMPLETED if done else AssignmentState.WITHDRAWN,
+            by=by,
+            reason=reason,
+        )
+    _set_status(opgave=opgave, by=by, to=to, action=action, reason=reason)
+    role_request_matches_invalidate(role_request_ids=_request_ids(opgave))
+    return opgave
+
+
+@transaction.atomic
+def opgave_complete(*, opgave: Opgave, by: AbstractBaseUser, reason: str) -> Opgave:
+    return _close(
+        opgave=opgave,
+        by=by,
+        reason=reason,
+        to=Opgave.Status.COMPLETED,
+        action=LogAction.COMPLETED,
+        allowed=(Opgave.Status.OPEN, Opgave.Status.IN_PROGRESS),
+    )
+
+
+@transaction.atomic
+def opgave_cancel(*, opgave: Opgave, by: AbstractBaseUser, reason: str) -> Opgave:
+    return _close(
+        opgave=opgave,
+        by=by,
+        reason=reason,
+        to=Opgave.Status.CANCELLED,
+        action=LogAction.CANCELLED,
+        allowed=CHANGEABLE_STATUSES,
+    )
+
+
+@transaction.atomic
+def opgave_copy(*, opgave: Opgave, by: AbstractBaseUser, start: date | None = None) -> Opgave:
+    """A new concept like `opgave`, with its role requests and their competencies.
+
+    Nobody is staffed on the copy. With `start`, every date moves along by the same
+    number of days, so that last year's opgave becomes this year's starting point.
+    """
+    _require_manager(by)
+    if opgave.owner_id != by.pk:
+        raise OpgaveError(_("Je kunt alleen je eigen opgaven kopiëren."))
+    shift = (start - opgave.start) if start else timedelta(0)
+    copy = Opgave(
+        owner=by,
+        status=Opgave.Status.CONCEPT,
+        title=(_("Kopie van %(title)s") % {"title": opgave.title})[:200],
+        description=opgave.description,
+        organisation_id=opgave.organisation_id,
+        start=opgave.start + shift,
+        end=opgave.end + shift,
+        predictability=opgave.predictability,
+        complexity=opgave.complexity,
+        governance=opgave.governance,
+    )
+    copy.full_clean()
+    copy.save()
+    sources = (
+        RoleRequest.objects.filter(opgave=opgave)
+        .exclude(status=RoleRequest.Status.WITHDRAWN)
+        .prefetch_related("competency_needs")
+        .order_by("pk")
+    )
+    copied = []
+    for source in sources:
+        role_request = RoleRequest(
+            opgave=copy,
+            role_id=source.role_id,
+            hours_per_week=source.hours_per_week,
+            people=source.people,
+            open_to_development=source.open_to_development,
+            notes=source.notes,
+            start=source.start + shift,
+            end=source.end + shift,
+        )
+        role_request.full_clean()
+        role_request.save()
+        _needs_write(
+            role_request=role_request,
+            old=frozenset(),
+            new=frozenset(
+                CompetencyNeed(n.competency_id, n.min_level, n.required)
+                for n in source.competency_needs.all()
+            ),
+        )
+        copied.append(role_request.pk)
+    _log(
+        opgave=copy,
+        by=by,
+        action=LogAction.COPIED,
+        to_status=copy.status,
+        data={
+            "source": str(opgave.uuid),
+            "source_title": opgave.title,
+            "role_requests": len(copied),
+        },
+    )
+    role_request_matches_invalidate(role_request_ids=copied)
+    return copy
+
+
+def _needs_set(needs: Iterable[CompetencyNeed]) -> frozenset[CompetencyNeed]:
+    needs = list(needs)
+    if len({n.competency_id for n in needs}) != len(needs):
+        raise ValidationError({"needs": _("Vraag elke competentie maar één keer.")})
+    return frozenset(needs)
+
+
+def _needs_of(role_request: RoleRequest) -> frozenset[CompetencyNeed]:
+    return frozenset(
+        CompetencyNeed(*row)
+        for row in RoleRequestCompetency.objects.filter(role_request=role_request).values_list(
+            "competency_id", "min_level", "required"
+        )
+    )
+
+
+def _needs_write(
+    *,
+    role_request: RoleRequest,
+    old: frozenset[CompetencyNeed],
+    new: frozenset[CompetencyNeed],
+) -> None:
+    """Bring the stored competency needs from `old` to `new`."""
+    new_by_competency = {n.competency_id: n for n in new}
+    gone = {n.competency_id for n in old} - set(new_by_competency)
+    RoleRequestCompetency.objects.filter(role_request=role_request, competency_id__in=gone).delete()
+    kept = {n.competency_id: n for n in old if n.competency_id in new_by_competency}
+    for competency_id, need in new_by_competency.items():
+        if kept.get(competency_id) == need:
+            continue
+        row = RoleRequestCompetency.objects.filter(
+            role_request=role_request, competency_id=competency_id
+        ).first() or RoleRequestCompetency(role_request=role_request, competency_id=competency_id)
+        row.min_level = need.min_level
+        row.required = need.required
+        row.full_clean()
+        row.save()
+
+
+def _check_within_opgave(*, role_request: RoleRequest, opgave: Opgave) -> None:
+    errors = {}
+    if role_request.start < opgave.start:
+        errors["start"] = _("Dat is vóór het begin van de opgave (%(date)s).") % {
+            "date": date_format(opgave.start, "j F Y")
+        }
+    if role_request.end > opgave.end:
+        errors["end"] = _("Dat is na het einde van de opgave (%(date)s).") % {
+            "date": date_format(opgave.end, "j F Y")
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_active_role(role: Role) -> None:
+    if not role.is_active:
+        raise ValidationError({"role": _("Deze rol kan niet meer worden aangevraagd.")})
+
+
+def _check_active_competencies(needs: frozenset[CompetencyNeed]) -> None:
+    ids = {n.competency_id for n in needs}
+    if ids and Competency.objects.filter(pk__in=ids, is_active=True).count() != len(ids):
+        raise ValidationError(
+            {"needs": _("Een van de competenties kan niet meer worden gevraagd.")}
+        )
+
+
+def _is_fixed(role_request: RoleRequest) -> bool:
+    return Assignment.objects.filter(role_request=role_request, state__in=FIXING_STATES).exists()
+
+
+@transaction.atomic
+def role_request_create(
+    *,
+    opgave: Opgave,
+    by: AbstractBaseUser,
+    role: Role,
+    hours_per_week: Decimal,
+    start: date,
+    end: date,
+    people: int = 1,
+    open_to_development: bool = False,
+    notes: str = "",
+    needs: Iterable[CompetencyNeed] = (),
+) -> RoleRequest:
+    opgave = _lock_own_opgave(opgave_id=opgave.pk, by=by)
+    _check_changeable(opgave)
+    _check_active_role(role)
+    wanted_needs = _needs_set(needs)
+    _check_active_competencies(wanted_needs)
+    role_request = RoleRequest(
+        opgave=opgave,
+        role=role,
+        hours_per_week=hours_per_week,
+        start=start,
+        end=end,
+        people=people,
+        open_to_development=open_to_development,
+        notes=notes.strip(),
+    )
+    role_request.full_clean()
+    _check_within_opgave(role_request=role_request, opgave=opgave)
+    role_request.save()
+    _needs_write(role_request=role_request, old=frozenset(), new=wanted_needs)
+    _log(
+        opgave=opgave,
+        by=by,
+        action=LogAction.ROLE_REQUEST_ADDED,
+        data=_role_request_data(role_request),
+    )
+    role_request_matches_invalidate(role_request_ids=[role_request.pk])
+    return role_request
+
+
+@transaction.atomic
+def role_request_update(
+    *,
+    role_request: RoleRequest,
+    by: AbstractBaseUser,
+    role: Role,
+    hours_per_week: Decimal,
+    start: date,
+    end: date,
+    people: int,
+    open_to_development: bool,
+    notes: str = "",
+    needs: Iterable[CompetencyNeed] = (),
+) -> RoleRequest:
+    """Change a role request. Once someone is confirmed on it, only more people or a
+    later end are allowed.
+
+    The rule is checked under the opgave's lock; a confirmation by HR that commits while
+    this runs is not waited for (assignment_confirm locks only the member and the inzet).
+    """
+    opgave = _lock_own_opgave(opgave_id=role_request.opgave_id, by=by)
+    _check_changeable(opgave)
+    role_request = (
+        RoleRequest.objects.select_for_update(of=("self",))
+        .select_related("role")
+        .get(pk=role_request.pk, opgave=opgave)
+    )
+    if role_request.status == RoleRequest.Status.WITHDRAWN:
+        raise OpgaveError(_("Deze rolvraag is ingetrokken; wijzigen kan niet meer."))
+    wanted = {
+        "role": role,
+        "hours_per_week": Decimal(hours_per_week),
+        "start": start,
+        "end": end,
+        "people": people,
+        "open_to_development": open_to_development,
+        "notes": notes.strip(),
+    }
+    changes: dict[str, tuple[Any, Any]] = {
+        name: (getattr(role_request, name), value)
+        for name, value in wanted.items()
+        if getattr(role_request, name) != value
+    }
+    old_needs, new_needs = _needs_of(role_request), _needs_set(needs)
+    if old_needs != new_needs:
+        changes["needs"] = (old_needs, new_needs)
+    if not changes:
+        return role_request
+    if _is_fixed(role_request):
+        refused = set(changes) - CHANGEABLE_WHEN_FIXED
+        if people < role_request.people or end < role_request.end:
+            refused.add("less")
+        if refused:
+            raise OpgaveError(
+                _(
+                    "Op deze rolvraag is al iemand bevestigd. Je kunt alleen personen "
+                    "toevoegen of de einddatum verlengen."
+                )
+            )
+    if "role" in changes:
+        _check_active_role(role)
+    if "needs" in changes:
+        _check_active_competencies(new_needs - old_needs)
+    for name, (_old, value) in changes.items():
+        if name != "needs":
+            setattr(role_request, name, value)
+    if role_request.status == RoleRequest.Status.FILLED and "people" in changes:
+        role_request.status = RoleRequest.Status.OPEN  # room for more people again
+    role_request.full_clean()
+    _check_within_opgave(role_request=role_request, opgave=opgave)
+    role_request.save()
+    if "needs" in changes:
+        _needs_write(role_request=role_request, old=old_needs, new=new_needs)
+    _log(
+        opgave=opgave,
+        by=by,
+        action=LogAction.ROLE_REQUEST_CHANGED,
+        data={
+            **_role_request_data(role_request),
+            "changes": {
+                name: [_loggable(old), _loggable(new)] for name, (old, new) in changes.items()
+            },
+        },
+    )
+    role_request_matches_invalidate(role_request_ids=[role_request.pk])
+    return role_request
+
+
+@transaction.atomic
+def role_request_remove(
+    *, role_request: RoleRequest, by: AbstractBaseUser, reason: str = ""
+) -> RoleRequest | None:
+    """Remove a role request that nobody is confirmed on.
+
+    A request that never had inzet is deleted (returns None). One that had is withdrawn
+    instead, so that the inzet keeps its history; proposals and accepted inzet on it are
+    withdrawn too, which frees the members' hours.
+    """
+    opgave = _lock_own_opgave(opgave_id=role_request.opgave_id, by=by)
+    _check_changeable(opgave)
+    role_request = (
+        RoleRequest.objects.select_for_update(of=("self",))
+        .select_related("role")
+        .get(pk=role_request.pk, opgave=opgave)
+    )
+    if role_request.status == RoleRequest.Status.WITHDRAWN:
+        raise OpgaveError(_("Deze rolvraag is al ingetrokken."))
+    if _is_fixed(role_request):
+        raise OpgaveError(
+            _("Op deze rolvraag is al iemand bevestigd; je kunt haar niet meer verwijderen.")
+        )
+    reason = reason.strip()
+    data = _role_request_data(role_request)
+    role_request_matches_invalidate(role_request_ids=[role_request.pk])
+    if not Assignment.objects.filter(role_request=role_request).exists():
+        _log(
+            opgave=opgave,
+            by=by,
+            action=LogAction.ROLE_REQUEST_REMOVED,
+            reason=reason,
+            data=data,
+        )
+        role_request.delete()
+        return None
+    why = reason or _("De opdrachtgever heeft de rolvraag ingetrokken.")
+    active = Assignment.objects.filter(role_request=role_request, state__in=ACTIVE_STATES)
+    for assignment in active.order_by("member_id", "pk"):
+        locked = _locked(assignment)
+        if locked.state in ACTIVE_STATES:
+            _transition(assignment=locked, to=AssignmentState.WITHDRAWN, by=by, reason=why)
+    role_request.status = RoleRequest.Status.WITHDRAWN
+    role_request.full_clean()
+    role_request.save(update_fields=["status", "updated_at"])
+    _log(
+        opgave=opgave,
+        by=by,
+        action=LogAction.ROLE_REQUEST_WITHDRAWN,
+        reason=reason,
+        data=data,
+    )
+    return role_request
+
+
+@transaction.atomic
+def opgave_request_core_roles(*, opgave: Opgave, by: AbstractBaseUser) -> list[RoleRequest]:
+    """One role request for each core role not yet asked for, over the opgave's period."""
+    opgave = _lock_own_opgave(opgave_id=opgave.pk, by=by)
+    _check_changeable(opgave)
+    requested = set(
+        RoleRequest.objects.filter(opgave=opgave)
+        .exclude(status=RoleRequest.Status.WITHDRAWN)
+        .values_list("role_id", flat=True)
+    )
+    missing = [
+        role
+        for role in Role.objects.filter(is_core=True, is_active=True).order_by("order", "name_nl")
+        if role.pk not in requested
+    ]
+    if not missing:
+        raise OpgaveError(_("Alle kernrollen zijn al aangevraagd."))
+    return [
+        role_request_create(
+            opgave=opgave,
+            by=by,
+            role=role,
+            hours_per_week=CORE_ROLE_HOURS,
+            start=opgave.start,
+            end=opgave.end,
+            people=CORE_ROLE_PEOPLE,
+        )
+        for role in missing
+    ]

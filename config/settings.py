@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "config.apps.StaticFilesConfig",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "csp",
@@ -76,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.api.middleware.ApiVersionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,11 +206,51 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The REST API for integrations (/api/v1/), following the NLGov API Design Rules.
 REST_FRAMEWORK = {
+    # Token first, so that an unauthenticated call answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
+    "COERCE_DECIMAL_TO_STRING": False,
+    # Date-times are given in UTC (config.api.fields.UtcDateTimeField converts them).
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
+    "DATE_FORMAT": "iso-8601",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rolpool API",
+    "DESCRIPTION": (
+        "Opgaven, rolvragen, medewerkers en inzet van een Rolpool, voor koppelingen met "
+        "HR-systemen en BI. Volgt de NL API Design Rules."
+    ),
+    # SemVer; also sent as the API-Version header on every /api/ response (API-57).
+    "VERSION": "1.0.0",
+    "CONTACT": {
+        "name": "Rolpool",
+        "email": os.environ.get("ROLPOOL_API_CONTACT", "rolpool@localhost"),
+    },
+    "LICENSE": {
+        "name": "EUPL-1.2",
+        "url": "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -12,6 +12,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("api/v1/", include("config.api.urls")),
     path("", include("pool.urls")),
     path("", include("assignments.urls")),
     path("mijn/", include("assignments.member_urls")),

@@ -1,0 +1,577 @@
+"""REST API for opgaven, rolvragen, inzet and matches, addressed by UUID.
+
+Reads go through the same selectors as the pages, writes through the same services
+(`opgave_create`, `role_request_create`, the inzet steps), so the API has no rule of its
+own and triggers the same match recomputes. An object the caller may not see answers
+404; a step the rules refuse answers 409 with the service's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assignments.matching.explain import names_for, read
+from assignments.models import (
+    Assignment,
+    AssignmentState,
+    Match,
+    Opgave,
+    RoleRequest,
+    RoleRequestCompetency,
+)
+from assignments.selectors import opgaven_visible_to, organisations_for_new_opgave
+from assignments.services import (
+    CompetencyNeed,
+    OpgaveError,
+    StaffingError,
+    assignment_accept,
+    assignment_confirm,
+    assignment_decline,
+    assignment_withdraw,
+    opgave_create,
+    opgave_open,
+    role_request_create,
+)
+from competencies.models import Competency, Role
+from config.api.fields import UtcDateTimeField, UuidRelatedField
+from config.api.problems import Conflict, service_errors
+from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
+from pool.api import UUID_REGEX
+from pool.models import Organisation
+
+# --- Visibility -------------------------------------------------------------------------
+# Built on `opgaven_visible_to`, so that the API and the pages agree on who follows which
+# opgave. They belong in assignments/selectors.py (being edited by another engineer now)
+# and move there once that work has landed.
+
+
+def role_requests_visible_to(*, user: AbstractBaseUser) -> QuerySet[RoleRequest]:
+    """The role requests of the opgaven the user sees."""
+    return (
+        RoleRequest.objects.filter(opgave__in=opgaven_visible_to(user=user).values("pk"))
+        .select_related("opgave", "role")
+        .prefetch_related(
+            Prefetch(
+                "competency_needs",
+                queryset=RoleRequestCompetency.objects.select_related("competency"),
+            )
+        )
+        .order_by("start", "pk")
+    )
+
+
+def assignments_visible_to(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """Members see their own inzet; HR advisors all inzet on the opgaven they staff;
+    managers the people confirmed on their own opgaven (issue 7)."""
+    groups = group_names(user)
+    visible = Q(pk__in=[])
+    if MEMBER in groups:
+        visible |= Q(member__user=user)
+    followed = opgaven_visible_to(user=user).values("pk")
+    if HR_ADVISOR in groups:
+        visible |= Q(role_request__opgave__in=followed)
+    elif MANAGER in groups:
+        visible |= Q(
+            role_request__opgave__in=followed,
+            state__in=(AssignmentState.CONFIRMED, AssignmentState.COMPLETED),
+        )
+    return _with_related(Assignment.objects.filter(visible))
+
+
+def own_assignments(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """The inzet a member answers: their own."""
+    return _with_related(Assignment.objects.filter(member__user=user))
+
+
+def staffed_assignments(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """The inzet an HR advisor confirms and withdraws: on the opgaven they staff."""
+    return _with_related(
+        Assignment.objects.filter(
+            role_request__opgave__in=opgaven_visible_to(user=user).values("pk")
+        )
+    )
+
+
+def _with_related(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return queryset.select_related("member", "role_request__opgave", "role_request__role").order_by(
+        "start", "pk"
+    )
+
+
+@contextmanager
+def refusals_as_conflict() -> Iterator[None]:
+    """A step the rules refuse is a state conflict: 409 with the service's message."""
+    try:
+        yield
+    except (StaffingError, OpgaveError) as refused:
+        raise Conflict(str(refused)) from refused
+
+
+def require_group(request: Request, *groups: str) -> None:
+    """As the pages' `group_required`: 403 for a user in none of the groups."""
+    if group_names(request.user).isdisjoint(groups):
+        raise PermissionDenied
+
+
+# --- Serializers ------------------------------------------------------------------------
+
+
+class OpgaveSerializer(serializers.ModelSerializer):
+    titel = serializers.CharField(source="title")
+    omschrijving = serializers.CharField(source="description")
+    organisatie = serializers.UUIDField(source="organisation.uuid")
+    opdrachtgever = serializers.SerializerMethodField(help_text="Naam van de opdrachtgever.")
+    startdatum = serializers.DateField(source="start")
+    einddatum = serializers.DateField(source="end", help_text="Tot en met.")
+    voorspelbaarheid = serializers.ChoiceField(
+        source="predictability", choices=Opgave.Predictability.choices
+    )
+    complexiteit = serializers.ChoiceField(source="complexity", choices=Opgave.Complexity.choices)
+    sturingsaccent = serializers.ChoiceField(source="governance", choices=Opgave.Governance.choices)
+    status = serializers.ChoiceField(choices=Opgave.Status.choices)
+    maatwerk = serializers.BooleanField(
+        source="is_maatwerk", help_text="Onvoorspelbaar of complex: werk voor de pool."
+    )
+    aantalRolvragen = serializers.IntegerField(source="request_count")
+    aantalOpenRolvragen = serializers.IntegerField(source="open_request_count")
+    aangemaakt = UtcDateTimeField(source="created_at")
+    gewijzigd = UtcDateTimeField(source="updated_at")
+
+    class Meta:
+        model = Opgave
+        fields = [
+            "uuid",
+            "titel",
+            "omschrijving",
+            "organisatie",
+            "opdrachtgever",
+            "startdatum",
+            "einddatum",
+            "voorspelbaarheid",
+            "complexiteit",
+            "sturingsaccent",
+            "status",
+            "maatwerk",
+            "aantalRolvragen",
+            "aantalOpenRolvragen",
+            "aangemaakt",
+            "gewijzigd",
+        ]
+        read_only_fields = fields
+
+    def get_opdrachtgever(self, opgave: Opgave) -> str:
+        return opgave.owner.get_full_name() or opgave.owner.get_username()
+
+
+class OpgaveCreateSerializer(serializers.Serializer):
+    """The shape of a new opgave; `opgave_create` decides whether it may be made."""
+
+    titel = serializers.CharField(source="title", max_length=200)
+    omschrijving = serializers.CharField(source="description", required=False, allow_blank=True)
+    organisatie = UuidRelatedField(
+        source="organisation",
+        model=Organisation,
+        visible_to=organisations_for_new_opgave,
+        help_text="UUID van een gemeente of ander overheidsorgaan.",
+    )
+    startdatum = serializers.DateField(source="start")
+    einddatum = serializers.DateField(source="end", help_text="Tot en met.")
+    voorspelbaarheid = serializers.ChoiceField(
+        source="predictability", choices=Opgave.Predictability.choices
+    )
+    complexiteit = serializers.ChoiceField(source="complexity", choices=Opgave.Complexity.choices)
+    sturingsaccent = serializers.ChoiceField(
+        source="governance", choices=Opgave.Governance.choices, required=False
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError(
+                {"einddatum": "De einddatum ligt voor de startdatum."}, code="order"
+            )
+        return attrs
+
+
+class CompetencyNeedSerializer(serializers.ModelSerializer):
+    competentie = serializers.SlugRelatedField(
+        source="competency", slug_field="code", queryset=Competency.objects.all()
+    )
+    minimumniveau = serializers.IntegerField(source="min_level", min_value=1, max_value=4)
+    vereist = serializers.BooleanField(
+        source="required", default=True, help_text="Vereist weegt zwaarder dan gewenst."
+    )
+
+    class Meta:
+        model = RoleRequestCompetency
+        fields = ["competentie", "minimumniveau", "vereist"]
+
+
+class RoleRequestSerializer(serializers.ModelSerializer):
+    opgave = serializers.UUIDField(source="opgave.uuid")
+    rol = serializers.CharField(source="role.code", help_text="Code van de rol.")
+    urenPerWeek = serializers.DecimalField(source="hours_per_week", max_digits=4, decimal_places=1)
+    startdatum = serializers.DateField(source="start")
+    einddatum = serializers.DateField(source="end", help_text="Tot en met.")
+    aantalPersonen = serializers.IntegerField(source="people")
+    ontwikkelruimte = serializers.BooleanField(
+        source="open_to_development",
+        help_text="Iemand die de competenties nog ontwikkelt, mag deze rol als leerkans pakken.",
+    )
+    toelichting = serializers.CharField(source="notes")
+    status = serializers.ChoiceField(choices=RoleRequest.Status.choices)
+    competenties = CompetencyNeedSerializer(source="competency_needs", many=True)
+    matchesWordenBerekend = serializers.SerializerMethodField(
+        help_text="De matches worden op dit moment opnieuw berekend."
+    )
+    aangemaakt = UtcDateTimeField(source="created_at")
+    gewijzigd = UtcDateTimeField(source="updated_at")
+
+    class Meta:
+        model = RoleRequest
+        fields = [
+            "uuid",
+            "opgave",
+            "rol",
+            "urenPerWeek",
+            "startdatum",
+            "einddatum",
+            "aantalPersonen",
+            "ontwikkelruimte",
+            "toelichting",
+            "status",
+            "competenties",
+            "matchesWordenBerekend",
+            "aangemaakt",
+            "gewijzigd",
+        ]
+        read_only_fields = fields
+
+    def get_matchesWordenBerekend(self, role_request: RoleRequest) -> bool:  # noqa: N802
+        return role_request.matches_stale_since is not None
+
+
+class RoleRequestCreateSerializer(serializers.Serializer):
+    """The shape of a new role request; `role_request_create` decides."""
+
+    opgave = UuidRelatedField(
+        model=Opgave, visible_to=opgaven_visible_to, help_text="UUID van een eigen opgave."
+    )
+    rol = serializers.SlugRelatedField(
+        source="role", slug_field="code", queryset=Role.objects.all(), help_text="Code."
+    )
+    urenPerWeek = serializers.DecimalField(
+        source="hours_per_week",
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=Decimal(60),
+    )
+    startdatum = serializers.DateField(source="start")
+    einddatum = serializers.DateField(source="end", help_text="Tot en met.")
+    aantalPersonen = serializers.IntegerField(source="people", min_value=1, max_value=50, default=1)
+    ontwikkelruimte = serializers.BooleanField(source="open_to_development", default=False)
+    toelichting = serializers.CharField(source="notes", required=False, allow_blank=True)
+    competenties = CompetencyNeedSerializer(source="needs", many=True, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError(
+                {"einddatum": "De einddatum ligt voor de startdatum."}, code="order"
+            )
+        return attrs
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    rolvraag = serializers.UUIDField(source="role_request.uuid")
+    opgave = serializers.UUIDField(source="role_request.opgave.uuid")
+    rol = serializers.CharField(source="role_request.role.code")
+    medewerker = serializers.UUIDField(source="member.uuid")
+    urenPerWeek = serializers.DecimalField(source="hours_per_week", max_digits=4, decimal_places=1)
+    startdatum = serializers.DateField(source="start")
+    einddatum = serializers.DateField(source="end", help_text="Tot en met.")
+    status = serializers.ChoiceField(source="state", choices=Assignment.State.choices)
+    score = serializers.FloatField(allow_null=True, help_text="Matchscore bij het voorstel.")
+    aangemaakt = UtcDateTimeField(source="created_at")
+    gewijzigd = UtcDateTimeField(source="updated_at")
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "uuid",
+            "rolvraag",
+            "opgave",
+            "rol",
+            "medewerker",
+            "urenPerWeek",
+            "startdatum",
+            "einddatum",
+            "status",
+            "score",
+            "aangemaakt",
+            "gewijzigd",
+        ]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reden = serializers.CharField(max_length=2000, help_text="Waarom; de medewerker leest dit.")
+
+
+class MatchPartSerializer(serializers.Serializer):
+    onderdeel = serializers.CharField()
+    waarde = serializers.FloatField(help_text="0–1.")
+    gewicht = serializers.FloatField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    medewerker = serializers.UUIDField(source="member.uuid")
+    naam = serializers.CharField(source="member.full_name")
+    score = serializers.FloatField(help_text="0–100.")
+    toelichting = serializers.SerializerMethodField(
+        help_text="De uitleg in woorden, in de taal van Accept-Language."
+    )
+    onderdelen = serializers.SerializerMethodField()
+    berekendOp = UtcDateTimeField(source="computed_at")
+
+    class Meta:
+        model = Match
+        fields = ["medewerker", "naam", "score", "toelichting", "onderdelen", "berekendOp"]
+        read_only_fields = fields
+
+    def get_toelichting(self, match: Match) -> str:
+        competencies, roles = self.context["names"]
+        return read(match.explanation, competencies, roles).summary
+
+    @extend_schema_field(MatchPartSerializer(many=True))
+    def get_onderdelen(self, match: Match) -> list[dict]:
+        return [
+            {"onderdeel": name, "waarde": part["value"], "gewicht": part["weight"]}
+            for name, part in match.explanation.get("parts", {}).items()
+        ]
+
+
+# --- Filters ----------------------------------------------------------------------------
+
+
+class OpgaveFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Opgave.Status.choices)
+    organisatie = filters.UUIDFilter(field_name="organisation__uuid")
+    startdatumVanaf = filters.DateFilter(field_name="start", lookup_expr="gte")
+    startdatumTotEnMet = filters.DateFilter(field_name="start", lookup_expr="lte")
+    einddatumVanaf = filters.DateFilter(field_name="end", lookup_expr="gte")
+
+    class Meta:
+        model = Opgave
+        fields: list[str] = []
+
+
+class RoleRequestFilter(filters.FilterSet):
+    opgave = filters.UUIDFilter(field_name="opgave__uuid")
+    rol = filters.CharFilter(field_name="role__code")
+    status = filters.ChoiceFilter(choices=RoleRequest.Status.choices)
+    startdatumVanaf = filters.DateFilter(field_name="start", lookup_expr="gte")
+    startdatumTotEnMet = filters.DateFilter(field_name="start", lookup_expr="lte")
+
+    class Meta:
+        model = RoleRequest
+        fields: list[str] = []
+
+
+class AssignmentFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(field_name="state", choices=Assignment.State.choices)
+    medewerker = filters.UUIDFilter(field_name="member__uuid")
+    rolvraag = filters.UUIDFilter(field_name="role_request__uuid")
+    opgave = filters.UUIDFilter(field_name="role_request__opgave__uuid")
+    startdatumVanaf = filters.DateFilter(field_name="start", lookup_expr="gte")
+
+    class Meta:
+        model = Assignment
+        fields: list[str] = []
+
+
+# --- Views ------------------------------------------------------------------------------
+
+CONFLICT = OpenApiResponse(description="De regels staan deze stap nu niet toe (problem+json).")
+
+
+def _created(serializer: serializers.Serializer, request: Request, location: str) -> Response:
+    return Response(
+        serializer.data,
+        status=status.HTTP_201_CREATED,
+        headers={"Location": request.build_absolute_uri(location)},
+    )
+
+
+class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Opgaven: managers see and create their own; HR advisors see those of the
+    organisations they serve."""
+
+    serializer_class = OpgaveSerializer
+    filterset_class = OpgaveFilter
+    lookup_field = "uuid"
+    lookup_value_regex = UUID_REGEX
+
+    def get_queryset(self) -> QuerySet[Opgave]:
+        return opgaven_visible_to(user=self.request.user)
+
+    @extend_schema(request=OpgaveCreateSerializer, responses={201: OpgaveSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        require_group(request, MANAGER)
+        data = OpgaveCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        with service_errors(data), refusals_as_conflict():
+            opgave = opgave_create(by=request.user, **data.validated_data)
+        opgave = self.get_queryset().get(pk=opgave.pk)  # with the list's annotations
+        return _created(self.get_serializer(opgave), request, f"{request.path}/{opgave.uuid}")
+
+    @extend_schema(request=None, responses={200: OpgaveSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="openen")
+    def open(self, request: Request, uuid=None) -> Response:
+        """Stel een concept open voor bezetting: vanaf nu worden de rolvragen gematcht."""
+        require_group(request, MANAGER)
+        opgave = self.get_object()
+        with refusals_as_conflict():
+            opgave_open(opgave=opgave, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=opgave.pk)).data)
+
+
+class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Rolvragen of the opgaven the caller sees; managers add them to their own opgaven."""
+
+    serializer_class = RoleRequestSerializer
+    filterset_class = RoleRequestFilter
+    lookup_field = "uuid"
+    lookup_value_regex = UUID_REGEX
+
+    def get_queryset(self) -> QuerySet[RoleRequest]:
+        return role_requests_visible_to(user=self.request.user)
+
+    @extend_schema(request=RoleRequestCreateSerializer, responses={201: RoleRequestSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        require_group(request, MANAGER)
+        data = RoleRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["needs"] = [
+            CompetencyNeed(
+                competency_id=need["competency"].pk,
+                min_level=need["min_level"],
+                required=need["required"],
+            )
+            for need in values.pop("needs", [])
+        ]
+        with service_errors(data), refusals_as_conflict():
+            role_request = role_request_create(by=request.user, **values)
+        role_request = self.get_queryset().get(pk=role_request.pk)
+        return _created(
+            self.get_serializer(role_request), request, f"{request.path}/{role_request.uuid}"
+        )
+
+    @extend_schema(responses={200: MatchSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], url_path="matches", filterset_class=None)
+    def matches(self, request: Request, uuid=None) -> Response:
+        """De best passende medewerkers voor deze rolvraag, hoogste score eerst (HR)."""
+        require_group(request, HR_ADVISOR)
+        role_request = self.get_object()
+        queryset = (
+            Match.objects.filter(role_request=role_request, in_request_top=True)
+            .select_related("member")
+            .order_by("-score", "member_id")
+        )
+        page = self.paginate_queryset(queryset)
+        context = {
+            **self.get_serializer_context(),
+            "names": names_for([match.explanation for match in page]),
+        }
+        return self.get_paginated_response(MatchSerializer(page, many=True, context=context).data)
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Inzet, with its steps as POST sub-resources (API-10). The member accepts or
+    declines a proposal; the HR advisor confirms or withdraws."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    lookup_field = "uuid"
+    lookup_value_regex = UUID_REGEX
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        return assignments_visible_to(user=self.request.user)
+
+    def _step(self, request: Request, uuid, queryset: QuerySet[Assignment], step) -> Response:
+        assignment = get_object_or_404(queryset, uuid=uuid)
+        with refusals_as_conflict():
+            step(assignment)
+        return Response(self.get_serializer(queryset.get(pk=assignment.pk)).data)
+
+    def _reason(self, request: Request) -> str:
+        reason = ReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        return reason.validated_data["reden"]
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="accepteren")
+    def accept(self, request: Request, uuid=None) -> Response:
+        """De medewerker accepteert het voorstel; de uren moeten passen."""
+        require_group(request, MEMBER)
+        return self._step(
+            request,
+            uuid,
+            own_assignments(user=request.user),
+            lambda a: assignment_accept(assignment=a, by=request.user),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="afwijzen")
+    def decline(self, request: Request, uuid=None) -> Response:
+        """De medewerker wijst het voorstel af, met een reden."""
+        require_group(request, MEMBER)
+        queryset = own_assignments(user=request.user)
+        get_object_or_404(queryset, uuid=uuid)  # 404 before 400: nothing to learn by probing
+        reason = self._reason(request)
+        return self._step(
+            request,
+            uuid,
+            queryset,
+            lambda a: assignment_decline(assignment=a, by=request.user, reason=reason),
+        )
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="bevestigen")
+    def confirm(self, request: Request, uuid=None) -> Response:
+        """HR bevestigt geaccepteerde inzet; overboeking wordt geweigerd (409)."""
+        require_group(request, HR_ADVISOR)
+        return self._step(
+            request,
+            uuid,
+            staffed_assignments(user=request.user),
+            lambda a: assignment_confirm(assignment=a, by=request.user),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="intrekken")
+    def withdraw(self, request: Request, uuid=None) -> Response:
+        """HR trekt de inzet in, met een reden."""
+        require_group(request, HR_ADVISOR)
+        queryset = staffed_assignments(user=request.user)
+        get_object_or_404(queryset, uuid=uuid)
+        reason = self._reason(request)
+        return self._step(
+            request,
+            uuid,
+            queryset,
+            lambda a: assignment_withdraw(assignment=a, by=request.user, reason=reason),
+        )
