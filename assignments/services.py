@@ -327,6 +327,21 @@ def _check_organisation(organisation: Organisation) -> None:
         )
 
 
+def _lock_own_role_request(
+    *, role_request: RoleRequest, by: AbstractBaseUser
+) -> tuple[Opgave, RoleRequest]:
+    """The changeable opgave and the role request, both re-read under their row locks
+    (opgave first, the order every service here takes them in)."""
+    opgave = _lock_own_opgave(opgave_id=role_request.opgave_id, by=by)
+    _check_changeable(opgave)
+    locked = (
+        RoleRequest.objects.select_for_update(of=("self",))
+        .select_related("role")
+        .get(pk=role_request.pk, opgave=opgave)
+    )
+    return opgave, locked
+
+
 def _lock_own_opgave(*, opgave_id: int, by: AbstractBaseUser) -> Opgave:
     """The opgave re-read under its row lock; refused unless `by` is its opdrachtgever."""
     _require_manager(by)
@@ -750,13 +765,7 @@ def role_request_update(
     The rule is checked under the opgave's lock; a confirmation by HR that commits while
     this runs is not waited for (assignment_confirm locks only the member and the inzet).
     """
-    opgave = _lock_own_opgave(opgave_id=role_request.opgave_id, by=by)
-    _check_changeable(opgave)
-    role_request = (
-        RoleRequest.objects.select_for_update(of=("self",))
-        .select_related("role")
-        .get(pk=role_request.pk, opgave=opgave)
-    )
+    opgave, role_request = _lock_own_role_request(role_request=role_request, by=by)
     if role_request.status == RoleRequest.Status.WITHDRAWN:
         raise OpgaveError(_("Deze rolvraag is ingetrokken; wijzigen kan niet meer."))
     wanted = {
@@ -828,13 +837,7 @@ def role_request_remove(
     instead, so that the inzet keeps its history; proposals and accepted inzet on it are
     withdrawn too, which frees the members' hours.
     """
-    opgave = _lock_own_opgave(opgave_id=role_request.opgave_id, by=by)
-    _check_changeable(opgave)
-    role_request = (
-        RoleRequest.objects.select_for_update(of=("self",))
-        .select_related("role")
-        .get(pk=role_request.pk, opgave=opgave)
-    )
+    opgave, role_request = _lock_own_role_request(role_request=role_request, by=by)
     if role_request.status == RoleRequest.Status.WITHDRAWN:
         raise OpgaveError(_("Deze rolvraag is al ingetrokken."))
     if _is_fixed(role_request):
