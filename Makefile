@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+NL_PO := locale/nl/LC_MESSAGES/django.po
+EN_PO := locale/en/LC_MESSAGES/django.po
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 CHROMIUM ?= /usr/bin/chromium
 # Empty when that Chromium is absent: the tests then use Playwright's own build.
@@ -47,7 +49,11 @@ lint: $(PY_STAMP)
 messages: $(PY_STAMP)
 	DATABASE_URL=postgres://unused/unused REDIS_URL=redis://unused DJANGO_DEBUG=1 \
 	$(BIN)/python manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
-	msgen --force-po -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po
+	# Dutch is the source language: every Dutch msgstr is its msgid, nothing fuzzy or obsolete.
+	msgattrib --clear-fuzzy --clear-previous --no-obsolete -o $(NL_PO) $(NL_PO)
+	msgfilter --keep-header -i $(NL_PO) -o $(NL_PO) sed -e d
+	msgen --force-po -o $(NL_PO) $(NL_PO)
+	msgattrib --no-obsolete -o $(EN_PO) $(EN_PO)
 
 clean:
 	rm -rf $(VENV) node_modules var
