@@ -82,3 +82,21 @@ def test_health_answers_without_login(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_expired_session_sends_an_htmx_request_to_the_login_page_as_a_whole(client):
+    response = client.get(
+        reverse("pool:competency_search"),
+        {"q": "samen"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/mijn-profiel/"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/inloggen/?next=%2Fmijn-profiel%2F"
+    assert response.content == b""
+
+
+def test_expired_session_without_htmx_is_an_ordinary_redirect(client):
+    response = client.get(reverse("pool:profile"))
+    assert response.status_code == 302
+    assert response["Location"] == "/inloggen/?next=/mijn-profiel/"
+    assert "HX-Redirect" not in response
