@@ -30,6 +30,7 @@ from assignments.matching.core import explain_pairs, score_block, top_k
 from assignments.models import ACTIVE_STATES, Match, RoleRequest
 from config.celery import enqueue
 from pool.models import Member
+from pool.services import member_matches_invalidate
 
 REQUEST_TOP = 50
 MEMBER_TOP = 10
@@ -136,7 +137,11 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
     )
     requests = open_role_requests(today=today).filter(pk=role_request_id)
     if not requests.exists():
-        Match.objects.filter(role_request_id=role_request_id).delete()
+        # Members who counted this request among their best ones need a new best list.
+        stored = Match.objects.filter(role_request_id=role_request_id)
+        orphaned = list(stored.filter(in_member_top=True).values_list("member_id", flat=True))
+        stored.delete()
+        member_matches_invalidate(member_ids=orphaned)
         _clear_stale(RoleRequest, role_request_id, stale_since)
         return
     loaded = load_problem(requests=requests, members=Member.objects.all(), today=today)
@@ -335,6 +340,7 @@ class Proposal:
     role_request_id: int
     member_id: int
     score: float
+    explanation: dict[str, Any]  # as stored on a Match; explain.read words it
 
 
 @dataclass(frozen=True)
@@ -377,15 +383,19 @@ def autostaff_compute(
         free_hours=np.maximum(loaded.problem.members.free_hours, 0),
     )
     optimal = autostaff(problem, time_limit=time_limit)
+    chosen = [Pair(int(top.request[i]), int(top.member[i]), False, False) for i in optimal.pairs]
     return AutostaffOutcome(
         optimal=optimal,
         greedy=greedy(problem),
         proposals=[
             Proposal(
-                role_request_id=int(loaded.request_ids[top.request[i]]),
-                member_id=int(loaded.member_ids[top.member[i]]),
+                role_request_id=int(loaded.request_ids[pair.request]),
+                member_id=int(loaded.member_ids[pair.member]),
                 score=float(top.score[i]),
+                explanation=explanation,
             )
-            for i in optimal.pairs
+            for i, pair, explanation in zip(
+                optimal.pairs, chosen, _explanations(loaded, chosen) if chosen else [], strict=True
+            )
         ],
     )

@@ -134,6 +134,23 @@ def test_closed_request_loses_its_matches(scene):
     assert not Match.objects.filter(role_request=scene["request"]).exists()
 
 
+def test_members_who_counted_a_closed_request_among_their_best_get_a_new_list(scene):
+    services.matches_rebuild(today=TODAY)
+    other = RoleRequestFactory(
+        opgave=OpgaveFactory(organisation=scene["request"].opgave.organisation)
+    )
+    RoleRequest.objects.filter(pk=scene["request"].pk).update(status=RoleRequest.Status.FILLED)
+    services.request_matches_recompute(role_request_id=scene["request"].pk, today=TODAY)
+
+    stale = set(
+        Member.objects.filter(matches_stale_since__isnull=False).values_list("pk", flat=True)
+    )
+    assert stale == {scene["strong"].pk, scene["weak"].pk}
+    services.member_matches_recompute(member_id=scene["strong"].pk, today=TODAY)
+    best = Match.objects.filter(member=scene["strong"], in_member_top=True)
+    assert other.pk in set(best.values_list("role_request_id", flat=True))
+
+
 def stored() -> set[tuple]:
     return set(
         Match.objects.values_list("role_request_id", "member_id", "in_request_top", "in_member_top")
