@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -125,7 +127,13 @@ class Member(models.Model):
                 fields=["matches_stale_since"],
                 condition=Q(matches_stale_since__isnull=False),
                 name="member_matches_stale",
-            )
+            ),
+            # Typo-tolerant name search (pg_trgm), used by the HR candidate search.
+            GinIndex(
+                fields=["last_name", "first_name"],
+                opclasses=["gin_trgm_ops", "gin_trgm_ops"],
+                name="member_name_trgm",
+            ),
         ]
         verbose_name = _("medewerker")
         verbose_name_plural = _("medewerkers")
@@ -169,6 +177,15 @@ class MemberCompetency(models.Model):
         ordering = ["competency__order", "competency__name_nl"]
         verbose_name = _("competentie van medewerker")
         verbose_name_plural = _("competenties van medewerkers")
+        # The HR candidate search: Dutch full text and trigram similarity over evidence.
+        indexes = [
+            GinIndex(SearchVector("evidence", config="dutch"), name="member_comp_evidence_fts"),
+            GinIndex(
+                fields=["evidence"],
+                opclasses=["gin_trgm_ops"],
+                name="member_comp_evidence_trgm",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "competency"], name="member_competency_unique"
