@@ -7,6 +7,7 @@ and without it DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "competencies",
     "pool",
     "assignments",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
     "config.api.middleware.ApiVersionMiddleware",
+    # Last, so that it turns a lock-out flagged anywhere into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,9 +140,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after an hour without activity.
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", "3600"))
+# Sessions end after half an hour without activity: every request renews the cookie.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for the cool-off; a correct login resets it.
+# Axes checks before the password, so a locked-out user is refused even with the right one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ROLPOOL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ROLPOOL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
+AXES_COOLOFF_MESSAGE = _(
+    "Te veel mislukte inlogpogingen. Probeer het later opnieuw of vraag de functioneel "
+    "beheerder om je account vrij te geven."
+)
+# The client's address: REMOTE_ADDR, unless ROLPOOL_PROXY_COUNT trusted reverse proxies
+# stand in front (then the X-Forwarded-For entry they added), so that nobody evades the
+# lock-out by sending a made-up X-Forwarded-For header.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ROLPOOL_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+# Usernames are personal data: axes logs ids and addresses only.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

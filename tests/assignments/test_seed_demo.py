@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.test import RequestFactory
 
 from assignments.demo import demo_seed
 from assignments.models import Assignment, Opgave, RoleRequest
@@ -74,7 +75,8 @@ def test_seed_demo_default_counts_and_accounts():
         ("beheer", access.ADMINISTRATOR),
         ("leidinggevende", access.LINE_MANAGER),
     ]:
-        user = authenticate(username=username, password="demo")
+        # django-axes needs the login request (it throttles per username and address).
+        user = authenticate(RequestFactory().post("/inloggen/"), username=username, password="demo")
         assert user is not None, username
         assert user.groups.filter(name=group).exists()
     demo_member = Member.objects.get(user__username="medewerker")
