@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assignments import views
+from assignments import hr_views, views
 
 app_name = "assignments"
 urlpatterns = [
@@ -34,5 +34,5 @@ urlpatterns = [
         views.role_request_match_status,
         name="role_request_match_status",
     ),
-    path("bezetting/", views.board, name="board"),
+    path("bezetting/", hr_views.board, name="board"),
 ]

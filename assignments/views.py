@@ -41,7 +41,6 @@ from assignments.forms import (
     role_request_initial,
 )
 from assignments.models import Opgave, OpgaveLogEntry, RoleRequest
-from assignments.selectors import open_role_requests_for_advisor
 from assignments.services import LogAction, OpgaveError
 from pool.access import HR_ADVISOR, MANAGER, group_names
 from pool.decorators import group_required
@@ -94,16 +93,6 @@ def opgave_list(request: HtmxHttpRequest) -> HttpResponse:
     # The same URL answers a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-@require_GET
-@login_required
-@group_required(HR_ADVISOR)
-def board(request: HttpRequest) -> HttpResponse:
-    page = Paginator(open_role_requests_for_advisor(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
-    )
-    return render(request, "assignments/board.html", {"page": page})
 
 
 # --------------------------------------------------------------------------------------
