@@ -169,6 +169,14 @@ def _upsert(
     if created:
         counts.created += 1
         return
+    update_changed(obj, values, counts, using=using)
+
+
+def update_changed(
+    obj: Any, values: Mapping[str, Any], counts: UpsertCounts, *, using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Save the fields of `values` that differ from `obj`'s, and count it as updated or
+    unchanged."""
     changed = [field for field, value in values.items() if getattr(obj, field) != value]
     if not changed:
         counts.unchanged += 1

@@ -172,3 +172,38 @@ class LearningGoalForm(ProfileForm):
         self.fields["competency"].choices = competency_choices(
             catalogue, placeholder=_("Kies een competentie")
         )
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportFileField(forms.FileField):
+    """A CSV or XLSX file of at most 20 MB (20,000 members fit easily)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": ".csv,.xlsx"}))
+        super().__init__(**kwargs)
+
+    def clean(self, *args, **kwargs):
+        upload = super().clean(*args, **kwargs)
+        if upload and upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("Dit bestand is groter dan 20 MB."), code="too_big")
+        if upload and not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Kies een CSV- of XLSX-bestand."), code="extension")
+        return upload
+
+
+class MemberImportForm(forms.Form):
+    members = ImportFileField(
+        label=_("Medewerkers"),
+        help_text=_(
+            "CSV, of één Excel-bestand (.xlsx) met de werkbladen medewerkers, competenties "
+            "en beschikbaarheid."
+        ),
+    )
+    competencies = ImportFileField(
+        label=_("Competenties (CSV)"), required=False, help_text=_("Niet nodig bij een .xlsx.")
+    )
+    availability = ImportFileField(
+        label=_("Beschikbaarheid (CSV)"), required=False, help_text=_("Niet nodig bij een .xlsx.")
+    )

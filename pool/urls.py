@@ -1,9 +1,11 @@
 from django.urls import path
 
-from pool import views
+from pool import import_views, views
 
 app_name = "pool"
 urlpatterns = [
+    path("pool/importeren/", import_views.member_import, name="member_import"),
+    path("pool/exporteren/<str:filename>", import_views.member_export, name="member_export"),
     path("mijn-profiel/", views.profile, name="profile"),
     path("mijn-profiel/gegevens/", views.details_update, name="details"),
     path("mijn-profiel/bevestigen/", views.profile_confirm, name="confirm"),
