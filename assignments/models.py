@@ -350,3 +350,72 @@ class MatchingWeights(models.Model):
 
     def __str__(self) -> str:
         return str(_("Matchgewichten"))
+
+
+class AutostaffRunStatus(models.TextChoices):
+    PENDING = "pending", _("wacht op verwerking")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class AutostaffRun(models.Model):
+    """One auto-staffing computation for an HR advisor: what they chose, how far it got,
+    the proposals it found, and whether (and by whom) they were taken over.
+
+    `selection` is what the advisor chose (see autostaff_selectors.AutostaffSelection);
+    `result` is written once by the task; `outcome` once, when the run is applied.
+    """
+
+    Status = AutostaffRunStatus
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autostaff_runs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    selection = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # When the task was handed to the broker; null while the broker could not be reached.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("automatische bezetting")
+        verbose_name_plural = _("automatische bezettingen")
+        constraints = [
+            choice_is_valid("status", AutostaffRunStatus, "autostaff_run_status_valid"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="autostaff_run_progress_0_100"
+            ),
+            # Only a finished computation can be applied, and only once (applied_at is set
+            # once, under the run's row lock, see autostaff_run_apply).
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True) | Q(status=AutostaffRunStatus.DONE),
+                name="autostaff_run_applied_only_when_done",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status__in=["pending", "running"]),
+                name="autostaff_run_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_by} {self.created_at:%Y-%m-%d %H:%M}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (AutostaffRunStatus.DONE, AutostaffRunStatus.FAILED)
