@@ -24,6 +24,7 @@ from assignments.models import (
     AssignmentTransition,
     Opgave,
     OpgaveLogEntry,
+    Release,
     RoleRequest,
     RoleRequestCompetency,
 )
@@ -93,6 +94,8 @@ OPGAVE_STATUS_CYCLE = (
     + [Opgave.Status.CANCELLED]
 )
 BATCH = 5000
+# Accepted inzet waiting for the line manager's release, so `leidinggevende` has work.
+DEMO_RELEASES = 3
 
 
 @dataclass
@@ -213,11 +216,13 @@ def _members(rng, fake, count, organisations, users, today) -> list[Member]:
                 profile_confirmed_at=None,
             )
         )
-    # The demo member is the first one, a Utrecht civil servant with an account.
+    # The demo member is the first one, a civil servant with an account, of a municipality
+    # that requires release: so accept, release and confirm can all be tried.
     demo = pool[0]
     demo.user = users["medewerker"]
     demo.first_name, demo.last_name = users["medewerker"].first_name, users["medewerker"].last_name
-    demo.organisation, demo.is_external = organisations[0], False
+    demo.organisation = next(o for o in organisations if o.requires_release)
+    demo.is_external = False
     demo.contract_hours, demo.pool_hours = Decimal(36), Decimal(16)
     demo.line_manager = users["leidinggevende"]
     for member in pool:
@@ -395,9 +400,23 @@ def _assignments(rng, requests, pool, users) -> int:
     )
     if waiting is not None:
         assignments.append(_assignment(waiting, demo_member, Assignment.State.PROPOSED))
+    staffed = {id(a.role_request) for a in assignments}
+    unstaffed = (
+        r for r in requests if r.opgave.status == Opgave.Status.OPEN and id(r) not in staffed
+    )
+    managed = (m for m in free if m.line_manager_id is not None)
+    for request, member in zip(unstaffed, managed, strict=False):
+        if len([a for a in assignments if a.state == Assignment.State.ACCEPTED]) == DEMO_RELEASES:
+            break
+        if member.pool_hours >= request.hours_per_week:
+            assignments.append(_assignment(request, member, Assignment.State.ACCEPTED))
     assignments = Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+    Release.objects.bulk_create(
+        Release(assignment=a) for a in assignments if a.state == Assignment.State.ACCEPTED
+    )
     path = {
         Assignment.State.PROPOSED: ["proposed"],
+        Assignment.State.ACCEPTED: ["proposed", "accepted"],
         Assignment.State.CONFIRMED: ["proposed", "accepted", "confirmed"],
         Assignment.State.COMPLETED: ["proposed", "accepted", "confirmed", "completed"],
     }

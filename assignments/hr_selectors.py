@@ -42,7 +42,9 @@ def role_request_for_advisor(*, user: AbstractBaseUser, uuid: UUID) -> RoleReque
         ),
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.filter(state__in=ACTIVE_STATES).select_related("member"),
+            queryset=Assignment.objects.filter(state__in=ACTIVE_STATES).select_related(
+                "member__line_manager", "release"
+            ),
             to_attr="active_assignments",
         ),
     )

@@ -289,6 +289,70 @@ class AssignmentTransition(models.Model):
         return f"{self.from_state or '–'} → {self.to_state}"
 
 
+class ReleaseDecision(models.TextChoices):
+    PENDING = "pending", _("wacht op vrijgave")
+    APPROVED = "approved", _("vrijgegeven")
+    REFUSED = "refused", _("niet vrijgegeven")
+
+
+class Release(models.Model):
+    """Vrijgave: the member's line manager lets the hours of accepted inzet go, or not.
+
+    Asked for when a member of an organisation that requires release accepts a proposal;
+    HR can confirm only once it is approved. The one who decides is whoever is the
+    member's line manager at that moment (Member.line_manager), so pending releases move
+    along with a change of line manager; `decided_by` records who it was. A refusal ends
+    the inzet (withdrawn), which frees the member's hours for other work.
+    """
+
+    Decision = ReleaseDecision
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="release", verbose_name=_("inzet")
+    )
+    decision = models.CharField(
+        _("besluit"), max_length=20, choices=Decision, default=Decision.PENDING
+    )
+    requested_at = models.DateTimeField(_("gevraagd op"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besloten door"),
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    reason = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("vrijgave")
+        verbose_name_plural = _("vrijgaven")
+        constraints = [
+            choice_is_valid("decision", ReleaseDecision, "release_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(decision=ReleaseDecision.PENDING, decided_at__isnull=True)
+                | (~Q(decision=ReleaseDecision.PENDING) & Q(decided_at__isnull=False)),
+                name="release_decided_at_iff_decided",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=ReleaseDecision.REFUSED) | ~Q(reason=""),
+                name="release_refusal_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(decision=ReleaseDecision.PENDING),
+                name="release_pending",
+            ),
+            models.Index(fields=["decided_by", "-decided_at"], name="release_decided_by"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.get_decision_display()}"
+
+
 class Match(models.Model):
     """A stored score of one member for one open role request, with its explanation.
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from assignments import inzet_notifications
 from assignments.matching.adapter import free_hours, requests_changed, week_of
 from assignments.matching.core import Weights
 from assignments.matching.services import RECOMPUTE_REQUEST_TASK
@@ -30,6 +31,7 @@ from assignments.models import (
     MatchingWeights,
     Opgave,
     OpgaveLogEntry,
+    Release,
     RoleRequest,
     RoleRequestCompetency,
 )
@@ -178,6 +180,7 @@ def assignment_propose(
     AssignmentTransition.objects.create(
         assignment=assignment, to_state=AssignmentState.PROPOSED, by=by
     )
+    inzet_notifications.proposed(assignment)
     return assignment
 
 
@@ -189,7 +192,14 @@ def assignment_accept(*, assignment: Assignment, by: AbstractBaseUser) -> Assign
         raise StaffingError(_("Alleen de medewerker zelf kan een voorstel accepteren."))
     if assignment.state == AssignmentState.PROPOSED:
         _check_capacity(assignment=assignment)
-    return _transition(assignment=assignment, to=AssignmentState.ACCEPTED, by=by)
+    _transition(assignment=assignment, to=AssignmentState.ACCEPTED, by=by)
+    inzet_notifications.answered(assignment)
+    if assignment.member.organisation.requires_release:
+        # Whether release is needed is settled now: a later change of the organisation's
+        # setting does not stop or start a release for inzet accepted before it.
+        release = Release.objects.create(assignment=assignment)
+        inzet_notifications.release_requested(release)
+    return assignment
 
 
 @transaction.atomic
@@ -199,16 +209,123 @@ def assignment_decline(*, assignment: Assignment, by: AbstractBaseUser, reason: 
         raise StaffingError(_("Alleen de medewerker zelf kan een voorstel afwijzen."))
     if not reason.strip():
         raise StaffingError(_("Geef een reden op voor het afwijzen."))
-    return _transition(assignment=assignment, to=AssignmentState.DECLINED, by=by, reason=reason)
+    _transition(assignment=assignment, to=AssignmentState.DECLINED, by=by, reason=reason)
+    inzet_notifications.answered(assignment, reason=reason)
+    return assignment
+
+
+def _line_manager_name(member: Member) -> str:
+    manager = member.line_manager
+    if manager is None:
+        return _("de leidinggevende (nog niet vastgelegd)")
+    return manager.get_full_name() or manager.get_username()
+
+
+def _check_released(assignment: Assignment) -> None:
+    """Refuse confirming inzet whose release was refused, or is asked for and not given.
+
+    Call holding the assignment's row lock: release decisions take it too.
+    """
+    release = Release.objects.filter(assignment=assignment).first()
+    if release is None or release.decision == Release.Decision.APPROVED:
+        return
+    names = {
+        "manager": _line_manager_name(assignment.member),
+        "name": assignment.member.full_name,
+    }
+    if release.decision == Release.Decision.REFUSED:
+        raise StaffingError(
+            _("De uren van %(name)s zijn niet vrijgegeven; deze inzet kan niet worden bevestigd.")
+            % names
+        )
+    if assignment.state == AssignmentState.ACCEPTED:
+        raise StaffingError(
+            _(
+                "Wacht op vrijgave door %(manager)s: de uren van %(name)s moeten eerst worden "
+                "vrijgegeven voordat je de inzet bevestigt."
+            )
+            % names
+        )
+
+
+def _release_to_decide(*, assignment: Assignment, by: AbstractBaseUser):
+    """The inzet and its pending release, both locked; only the member's line manager."""
+    assignment = _locked(assignment)
+    release = Release.objects.select_for_update().filter(assignment=assignment).first()
+    if release is None or assignment.member.line_manager_id != by.pk:
+        raise StaffingError(
+            _("Alleen de leidinggevende van %(name)s kan over deze uren besluiten.")
+            % {"name": assignment.member.full_name}
+        )
+    if release.decision != Release.Decision.PENDING:
+        raise StaffingError(
+            _("Hierover is al besloten: %(decision)s.")
+            % {"decision": release.get_decision_display()}
+        )
+    if assignment.state != AssignmentState.ACCEPTED:
+        raise StaffingError(
+            _("Deze inzet is %(state)s; er valt niets meer vrij te geven.")
+            % {"state": assignment.get_state_display()}
+        )
+    return assignment, release
+
+
+def _decide(release: Release, *, by: AbstractBaseUser, decision: str, reason: str = ""):
+    release.decision = decision
+    release.decided_by = by
+    release.decided_at = timezone.now()
+    release.reason = reason
+    release.full_clean()
+    release.save()
+
+
+@transaction.atomic
+def release_approve(*, assignment: Assignment, by: AbstractBaseUser) -> Release:
+    """The line manager lets the hours go; HR can now confirm. The state stays accepted,
+    so history records the step as accepted → accepted with what was decided."""
+    assignment, release = _release_to_decide(assignment=assignment, by=by)
+    _decide(release, by=by, decision=Release.Decision.APPROVED)
+    AssignmentTransition.objects.create(
+        assignment=assignment,
+        from_state=assignment.state,
+        to_state=assignment.state,
+        by=by,
+        reason=_("Uren vrijgegeven door de leidinggevende."),
+    )
+    inzet_notifications.release_decided(release)
+    return release
+
+
+@transaction.atomic
+def release_refuse(*, assignment: Assignment, by: AbstractBaseUser, reason: str) -> Release:
+    """The line manager keeps the hours. The inzet ends (withdrawn): that frees the
+    member's hours at once, and HR, told of it, proposes someone else. Sending it back to
+    a proposal would only ask the member again for hours that are not theirs to give."""
+    reason = reason.strip()
+    if not reason:
+        raise StaffingError(_("Geef een reden op voor het niet vrijgeven."))
+    assignment, release = _release_to_decide(assignment=assignment, by=by)
+    _decide(release, by=by, decision=Release.Decision.REFUSED, reason=reason)
+    _transition(
+        assignment=assignment,
+        to=AssignmentState.WITHDRAWN,
+        by=by,
+        reason=_("Niet vrijgegeven door de leidinggevende: %(reason)s") % {"reason": reason},
+    )
+    inzet_notifications.release_decided(release)
+    return release
 
 
 @transaction.atomic
 def assignment_confirm(*, assignment: Assignment, by: AbstractBaseUser) -> Assignment:
     """HR confirms accepted inzet, checking the hours again: availability may have shrunk."""
     assignment = _locked(assignment)
+    _check_released(assignment)
     if assignment.state == AssignmentState.ACCEPTED:
         _check_capacity(assignment=assignment)
-    return _transition(assignment=assignment, to=AssignmentState.CONFIRMED, by=by)
+    _transition(assignment=assignment, to=AssignmentState.CONFIRMED, by=by)
+    inzet_notifications.confirmed(assignment)
+    return assignment
 
 
 @transaction.atomic

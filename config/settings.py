@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "competencies",
     "pool",
     "assignments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "rolpool@localhost")
+# Where Rolpool is reached, for links in e-mail (which has no request to take it from).
+ROLPOOL_BASE_URL = os.environ.get("ROLPOOL_BASE_URL", "http://127.0.0.1:8000")
 
 # Security headers; HTTPS-only settings apply outside development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,6 +304,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "rolpool.heartbeat", "schedule": 30.0},
     "sweep-stale-matches": {"task": "assignments.sweep_stale_matches", "schedule": 60.0},
+    "sweep-notification-emails": {"task": "notifications.sweep_emails", "schedule": 120.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("assignments.urls")),
     path("mijn/", include("assignments.member_urls")),
     path("bezetting/", include("assignments.hr_urls")),
+    path("", include("assignments.privacy_urls")),
+    path("", include("assignments.audit_urls")),
 ]

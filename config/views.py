@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from config.celery import HEARTBEAT_KEY
-from pool.access import ADMINISTRATOR, HR_ADVISOR, MANAGER, MEMBER, group_names
+from pool.access import ADMINISTRATOR, HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
 
 # Where each group starts, most specific first: a user in several groups lands on the
 # page of the group listed first.
 LANDING_PAGES = (
     (HR_ADVISOR, "assignments:board"),
     (MANAGER, "assignments:opgave_list"),
+    (LINE_MANAGER, "releases:pending"),
     (MEMBER, "pool:profile"),
     (ADMINISTRATOR, "admin:index"),
 )
