@@ -38,8 +38,8 @@ from assignments.models import (
 from competencies.models import Competency, Role
 from config.celery import enqueue
 from pool.access import MANAGER, group_names
-from pool.models import Member, Organisation
-from pool.services import member_matches_invalidate
+from pool.models import AuditEntry, Member, Organisation
+from pool.services import audit_record, member_matches_invalidate
 
 REBUILD_TASK = "assignments.rebuild_matches"
 
@@ -71,6 +71,7 @@ def matching_weights_update(*, values: dict[str, float], by: AbstractBaseUser) -
     MatchingWeights.objects.update_or_create(
         pk=1, defaults={"values": weights.as_dict(), "updated_by": by}
     )
+    audit_record(action=AuditEntry.Action.WEIGHTS_CHANGED, by=by, data=weights.as_dict())
     matches_invalidate_all()
     return weights
 

@@ -19,4 +19,6 @@ urlpatterns = [
     path("bezetting/", include("assignments.hr_urls")),
     path("", include("assignments.privacy_urls")),
     path("", include("assignments.audit_urls")),
+    path("leidinggevende/", include("assignments.release_urls")),
+    path("meldingen/", include("notifications.urls")),
 ]

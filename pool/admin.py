@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from pool.models import (
+    AuditEntry,
     Availability,
     LearningGoal,
     Leave,
@@ -9,7 +14,7 @@ from pool.models import (
     Organisation,
     RoleExperience,
 )
-from pool.services import member_matches_invalidate
+from pool.services import audit_record, member_matches_invalidate
 
 
 @admin.register(Organisation)
@@ -18,6 +23,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "shares_members", "requires_release", "province"]
     search_fields = ["name", "cbs_code"]
     filter_horizontal = ["hr_advisors"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Which HR advisors serve an organisation decides who sees its people: audit it."""
+        before = set(form.instance.hr_advisors.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.hr_advisors.values_list("pk", flat=True))
+        if before != after:
+            audit_record(
+                action=AuditEntry.Action.HR_ADVISORS_CHANGED,
+                by=request.user,
+                organisation=form.instance,
+                data={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
 
 
 class MemberCompetencyInline(admin.TabularInline):
@@ -71,9 +89,20 @@ class MemberAdmin(admin.ModelAdmin):
         LearningGoalInline,
     ]
 
+    actions = ["anonymise"]
+
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         member_matches_invalidate(member_ids=[form.instance.pk])
+
+    @admin.action(description=_("Anonimiseren (medewerker is vertrokken)"))
+    def anonymise(self, request, queryset):
+        """One member at a time, through the confirmation page that explains what happens."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Kies precies één medewerker."), messages.WARNING)
+            return None
+        # By name: the page lives in the assignments app, which depends on this one.
+        return redirect("privacy:member_anonymise", uuid=queryset.get().uuid)
 
 
 class InvalidatesMemberMatches(admin.ModelAdmin):
@@ -108,3 +137,36 @@ class MemberDetailAdmin(InvalidatesMemberMatches):
     search_fields = ["member__last_name", "member__personnel_number"]
     list_display = ["__str__", "member"]
     autocomplete_fields = ["member"]
+
+
+# Account changes that grant or take away access are written to the audit log.
+AUDITED_ACCOUNT_FIELDS = ("is_active", "is_staff", "is_superuser", "user_permissions")
+
+
+class AuditedUserAdmin(UserAdmin):
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        changed = [name for name in AUDITED_ACCOUNT_FIELDS if name in form.changed_data]
+        if change and changed:
+            audit_record(
+                action=AuditEntry.Action.ACCOUNT_CHANGED,
+                by=request.user,
+                account=obj,
+                data={"fields": changed},
+            )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit_record(
+                action=AuditEntry.Action.GROUPS_CHANGED,
+                by=request.user,
+                account=form.instance,
+                data={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

@@ -114,6 +114,8 @@ class Member(models.Model):
         help_text=_("Alleen als beide organisaties deelnemen aan het delen van medewerkers."),
     )
     profile_confirmed_at = models.DateTimeField(_("profiel bevestigd op"), null=True, blank=True)
+    # Set once the member left and their personal data was removed (AVG); irreversible.
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
     # Set when something that affects this member's match scores changed and the scores
     # have not been recomputed since; cleared by the recompute (compare-and-set on the value).
     matches_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
@@ -308,3 +310,66 @@ class LearningGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency} → {self.target_level}"
+
+
+class AuditAction(models.TextChoices):
+    GROUPS_CHANGED = "groups_changed", _("groepen van account gewijzigd")
+    ACCOUNT_CHANGED = "account_changed", _("rechten van account gewijzigd")
+    HR_ADVISORS_CHANGED = "hr_advisors_changed", _("HR-adviseurs van organisatie gewijzigd")
+    MEMBER_ANONYMISED = "member_anonymised", _("medewerker geanonimiseerd")
+    IMPORT = "import", _("import")
+    WEIGHTS_CHANGED = "weights_changed", _("matchgewichten gewijzigd")
+
+
+class AuditEntry(models.Model):
+    """A permission-relevant change that no other history records: who, when, what.
+
+    Staffing decisions are in AssignmentTransition and opgave changes in OpgaveLogEntry;
+    the audit log page reads all three. `data` holds ids and codes, never names.
+    """
+
+    Action = AuditAction
+
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    action = models.CharField(_("actie"), max_length=30, choices=Action)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("medewerker"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("auditlog")
+        constraints = [choice_is_valid("action", AuditAction, "audit_entry_action_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

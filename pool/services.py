@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import partial
 from typing import NamedTuple
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
@@ -21,11 +21,13 @@ from competencies.models import Competency, Role
 from config.celery import enqueue
 from pool.access import ADMINISTERED_APPS, ADMINISTRATOR, ALL_GROUPS
 from pool.models import (
+    AuditEntry,
     Availability,
     LearningGoal,
     Leave,
     Member,
     MemberCompetency,
+    Organisation,
     RoleExperience,
 )
 
@@ -367,3 +369,26 @@ def learning_goal_remove(*, learning_goal: LearningGoal) -> None:
     member_id = learning_goal.member_id
     learning_goal.delete()
     member_matches_invalidate(member_ids=[member_id])
+
+
+# --- Audit log ----------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    action: str,
+    by: AbstractBaseUser | None,
+    member: Member | None = None,
+    organisation: Organisation | None = None,
+    account: AbstractBaseUser | None = None,
+    data: dict | None = None,
+) -> AuditEntry:
+    """Write one audit log row, in the caller's transaction. `data`: ids and codes, no names."""
+    return AuditEntry.objects.create(
+        action=action,
+        actor=by,
+        member=member,
+        organisation=organisation or (member.organisation if member else None),
+        account=account,
+        data=data or {},
+    )
