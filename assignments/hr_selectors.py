@@ -77,7 +77,8 @@ def candidates_for(
     Filters narrow the stored list only, never widen it: whoever is shown has a stored
     score and explanation for this request.
     """
-    matches = Match.objects.filter(role_request=role_request, in_request_top=True)
+    stored = Match.objects.filter(role_request=role_request, in_request_top=True)
+    matches = stored
     if filters.competency_id:
         matches = matches.filter(
             Exists(
@@ -99,19 +100,23 @@ def candidates_for(
     if search:
         matches = matches.annotate(
             name_document=SearchVector("member__first_name", "member__last_name", config="dutch")
-        ).filter(_matching_text(search))
+        ).filter(_matching_text(search, stored))
     matches = list(matches.select_related("member__organisation").order_by("-score", "member_id"))
     competencies, roles = names_for([m.explanation for m in matches])
     return [(m, read(m.explanation, competencies, roles)) for m in matches]
 
 
-def _matching_text(search: str) -> Q:
+def _matching_text(search: str, candidates: QuerySet[Match]) -> Q:
     """Candidates whose name, competency names or evidence match the text: Dutch full text
     (stemmed: "samenwerking" finds "samenwerken") or trigram word similarity for typos
     ("samenwerkn" finds "samenwerken"). Needs the `name_document` annotation."""
     query = SearchQuery(search, config="dutch", search_type="websearch")
     held = (
-        MemberCompetency.objects.filter(member=OuterRef("member_id"))
+        # Within the OR, PostgreSQL runs this as one hashed subplan; naming the candidates
+        # keeps it to their competencies instead of everyone's.
+        MemberCompetency.objects.filter(
+            member=OuterRef("member_id"), member_id__in=candidates.values("member_id")
+        )
         .annotate(
             evidence_document=SearchVector("evidence", config="dutch"),
             competency_document=SearchVector(

@@ -7,10 +7,10 @@ import random
 import statistics
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assignments.demo import bench_dataset
+from assignments.management.bench import bench_dataset_ready, percentile
 from assignments.matching import services
 from assignments.matching.adapter import load_problem, open_role_requests
 from assignments.matching.core import top_k
@@ -18,11 +18,6 @@ from assignments.models import RoleRequestCompetency
 from pool.models import Member, MemberCompetency
 
 SAMPLES = 100
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 class Command(BaseCommand):
@@ -37,22 +32,14 @@ class Command(BaseCommand):
 
     def handle(self, *, members, requests, competencies, scarce_members, seed, **options):
         today = timezone.localdate()
-        present = Member.objects.count()
-        if present == 0:
-            started = time.perf_counter()
-            bench_dataset(
-                members=members,
-                requests=requests,
-                competencies=competencies,
-                seed=seed,
-                today=today,
-            )
-            self.stdout.write(f"built the data set in {time.perf_counter() - started:.1f}s")
-        elif present != members or open_role_requests(today=today).count() != requests:
-            raise CommandError(
-                f"The database holds {present} members; use an empty database or one built "
-                "by this command with the same sizes."
-            )
+        bench_dataset_ready(
+            members=members,
+            requests=requests,
+            competencies=competencies,
+            seed=seed,
+            today=today,
+            stdout=self.stdout,
+        )
         rng = random.Random(seed)
         figures = {"members": members, "requests": requests, "competencies": competencies}
 
