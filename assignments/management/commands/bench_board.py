@@ -16,14 +16,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from assignments.management.bench import bench_dataset_ready, percentile
+from assignments.management.bench import BenchCommand, percentile
 from assignments.matching import services
 from assignments.matching.adapter import open_role_requests
 
@@ -65,25 +64,16 @@ def pages(*, today) -> list[Page]:
     ]
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Build (or reuse) a benchmark pool and time the HR board and request pages."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--members", type=int, default=20000)
-        parser.add_argument("--requests", type=int, default=2000)
-        parser.add_argument("--competencies", type=int, default=200)
-        parser.add_argument("--seed", type=int, default=1)
+        super().add_arguments(parser)
         parser.add_argument("--repeat", type=int, default=30, help="Timed requests per page.")
 
     def handle(self, *, members, requests, competencies, seed, repeat, **options):
-        today = timezone.localdate()
-        bench_dataset_ready(
-            members=members,
-            requests=requests,
-            competencies=competencies,
-            seed=seed,
-            today=today,
-            stdout=self.stdout,
+        today = self.dataset_ready(
+            members=members, requests=requests, competencies=competencies, seed=seed
         )
         started = time.perf_counter()
         stored = services.matches_rebuild(today=today)

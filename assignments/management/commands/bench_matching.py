@@ -7,10 +7,7 @@ import random
 import statistics
 import time
 
-from django.core.management.base import BaseCommand
-from django.utils import timezone
-
-from assignments.management.bench import bench_dataset_ready, percentile
+from assignments.management.bench import BenchCommand, percentile
 from assignments.matching import services
 from assignments.matching.adapter import load_problem, open_role_requests
 from assignments.matching.core import top_k
@@ -20,25 +17,16 @@ from pool.models import Member, MemberCompetency
 SAMPLES = 100
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Build (or reuse) a benchmark pool and measure matching and auto-staffing."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--members", type=int, default=20000)
-        parser.add_argument("--requests", type=int, default=2000)
-        parser.add_argument("--competencies", type=int, default=200)
+        super().add_arguments(parser)
         parser.add_argument("--scarce-members", type=int, default=3000)
-        parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *, members, requests, competencies, scarce_members, seed, **options):
-        today = timezone.localdate()
-        bench_dataset_ready(
-            members=members,
-            requests=requests,
-            competencies=competencies,
-            seed=seed,
-            today=today,
-            stdout=self.stdout,
+        today = self.dataset_ready(
+            members=members, requests=requests, competencies=competencies, seed=seed
         )
         rng = random.Random(seed)
         figures = {"members": members, "requests": requests, "competencies": competencies}
