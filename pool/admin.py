@@ -17,25 +17,40 @@ from pool.models import (
 from pool.services import audit_record, member_matches_invalidate
 
 
+class AuditsManyToMany:
+    """Write an audit log row when the admin changes one many-to-many field of an object."""
+
+    audited_relation: str  # the field
+    audited_value: str  # what of each related row the log keeps (an id or a code)
+    audited_action: str
+    audited_as: str  # the AuditEntry field the object goes in
+
+    def save_related(self, request, form, formsets, change) -> None:
+        def current() -> set:
+            related = getattr(form.instance, self.audited_relation)
+            return set(related.values_list(self.audited_value, flat=True))
+
+        before = current() if change else set()
+        super().save_related(request, form, formsets, change)
+        after = current()
+        if before != after:
+            audit_record(
+                action=self.audited_action,
+                by=request.user,
+                data={"added": sorted(after - before), "removed": sorted(before - after)},
+                **{self.audited_as: form.instance},
+            )
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditsManyToMany, admin.ModelAdmin):
+    # Which HR advisors serve an organisation decides who sees its people.
+    audited_relation, audited_value, audited_as = "hr_advisors", "pk", "organisation"
+    audited_action = AuditEntry.Action.HR_ADVISORS_CHANGED
     list_display = ["name", "cbs_code", "kind", "province", "shares_members", "requires_release"]
     list_filter = ["kind", "shares_members", "requires_release", "province"]
     search_fields = ["name", "cbs_code"]
     filter_horizontal = ["hr_advisors"]
-
-    def save_related(self, request, form, formsets, change) -> None:
-        """Which HR advisors serve an organisation decides who sees its people: audit it."""
-        before = set(form.instance.hr_advisors.values_list("pk", flat=True)) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.hr_advisors.values_list("pk", flat=True))
-        if before != after:
-            audit_record(
-                action=AuditEntry.Action.HR_ADVISORS_CHANGED,
-                by=request.user,
-                organisation=form.instance,
-                data={"added": sorted(after - before), "removed": sorted(before - after)},
-            )
 
 
 class MemberCompetencyInline(admin.TabularInline):
@@ -143,7 +158,10 @@ class MemberDetailAdmin(InvalidatesMemberMatches):
 AUDITED_ACCOUNT_FIELDS = ("is_active", "is_staff", "is_superuser", "user_permissions")
 
 
-class AuditedUserAdmin(UserAdmin):
+class AuditedUserAdmin(AuditsManyToMany, UserAdmin):
+    audited_relation, audited_value, audited_as = "groups", "name", "account"
+    audited_action = AuditEntry.Action.GROUPS_CHANGED
+
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         changed = [name for name in AUDITED_ACCOUNT_FIELDS if name in form.changed_data]
@@ -153,18 +171,6 @@ class AuditedUserAdmin(UserAdmin):
                 by=request.user,
                 account=obj,
                 data={"fields": changed},
-            )
-
-    def save_related(self, request, form, formsets, change) -> None:
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        if before != after:
-            audit_record(
-                action=AuditEntry.Action.GROUPS_CHANGED,
-                by=request.user,
-                account=form.instance,
-                data={"added": sorted(after - before), "removed": sorted(before - after)},
             )
 
 
