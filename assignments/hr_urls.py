@@ -2,6 +2,7 @@ from django.urls import path
 
 from assignments import autostaff_views as autostaff
 from assignments import hr_views as views
+from assignments import overview_views
 
 app_name = "hr"
 urlpatterns = [
@@ -15,4 +16,7 @@ urlpatterns = [
     ),
     path("rolvragen/<uuid:uuid>/", views.role_request_detail, name="role_request"),
     path("rolvragen/<uuid:uuid>/actie/", views.role_request_action, name="role_request_action"),
+    path("capaciteit/", overview_views.capacity, name="capacity"),
+    path("tekorten/", overview_views.shortages, name="shortages"),
+    path("verdeling/", overview_views.distribution, name="distribution"),
 ]

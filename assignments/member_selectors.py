@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from assignments.matching.adapter import free_hours, open_role_requests, week_of
+from assignments.matching.adapter import open_role_requests, week_of, weekly_hours
 from assignments.matching.explain import Reading, names_for, read
 from assignments.models import BOOKED_STATES, Assignment, AssignmentState, Match
 from pool.models import Member
@@ -88,29 +88,19 @@ def weekly_load(*, member: Member, today: date) -> list[Week]:
     """Hours per week over the coming weeks: capacity, booked (accepted and confirmed) and
     proposed (tentative), in a fixed number of queries."""
     first = week_of(today)
-    free = free_hours(
+    hours = weekly_hours(
         np.array([member.pk], dtype=np.int64),
         [member.pool_hours],
         Q(member_id=member.pk),
         first,
         WEEKS_AHEAD,
-    )[0]
-    booked = np.zeros(WEEKS_AHEAD)
-    proposed = np.zeros(WEEKS_AHEAD)
-    horizon_end = first + timedelta(weeks=WEEKS_AHEAD)
-    for start, end, hours, state in member.assignments.filter(
-        state__in=[*BOOKED_STATES, AssignmentState.PROPOSED], start__lt=horizon_end, end__gte=first
-    ).values_list("start", "end", "hours_per_week", "state"):
-        low = max(0, (week_of(start) - first).days // 7)
-        high = min(WEEKS_AHEAD, (week_of(end) - first).days // 7 + 1)
-        target = proposed if state == AssignmentState.PROPOSED else booked
-        target[low:high] += float(hours)
+    )
     return [
         Week(
             monday=first + timedelta(weeks=w),
-            capacity=float(free[w] + booked[w]),
-            booked=float(booked[w]),
-            proposed=float(proposed[w]),
+            capacity=float(hours.capacity[0, w]),
+            booked=float(hours.booked[0, w]),
+            proposed=float(hours.proposed[0, w]),
         )
         for w in range(WEEKS_AHEAD)
     ]

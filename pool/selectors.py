@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Exists, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,12 +14,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Competency, Role
+from pool.access import HR_ADVISOR, group_names
 from pool.models import (
     Availability,
     LearningGoal,
     Leave,
     Member,
     MemberCompetency,
+    Organisation,
     RoleExperience,
 )
 
@@ -174,3 +176,19 @@ def profile_review_due(*, member: Member, now: datetime | None = None) -> bool:
     if member.profile_confirmed_at is None:
         return True
     return member.profile_confirmed_at <= (now or timezone.now()) - PROFILE_REVIEW_AFTER
+
+
+def members_in_pool_of(*, user: AbstractBaseUser) -> QuerySet[Member]:
+    """The members an HR advisor plans with: those of the organisations they serve, and those
+    other organisations share with them, as matching does (DESIGN.md §6): the member allows
+    it, and their organisation and one the advisor serves both take part in sharing.
+    Nobody for anyone but an HR advisor."""
+    if HR_ADVISOR not in group_names(user):
+        return Member.objects.none()
+    served = Organisation.objects.filter(hr_advisors=user)
+    shared = Q(shareable=True, organisation__shares_members=True) & Q(
+        Exists(served.filter(shares_members=True))
+    )
+    return Member.objects.filter(Q(organisation__in=served.values("pk")) | shared).select_related(
+        "organisation"
+    )

@@ -20,6 +20,7 @@ from assignments.matching.core import MatchProblem, Members, Requests, Weights
 from assignments.models import (
     BOOKED_STATES,
     Assignment,
+    AssignmentState,
     MatchingWeights,
     Opgave,
     RoleRequest,
@@ -261,17 +262,17 @@ def load_problem(
     )
 
 
-def free_hours(
+def capacity_hours(
     member_ids: NDArray[np.int64],
     pool_hours: list,
     in_scope: Q,
     first_week: date,
     weeks: int,
 ) -> NDArray[np.float32]:
-    """Hours per week free for pool work: availability (or pool hours), less leave and inzet.
+    """Hours per week for pool work: availability (or pool hours), less leave.
 
-    Leave takes away a fifth of the week's capacity per working day; only accepted and
-    confirmed inzet book hours (DESIGN.md §5).
+    Leave takes away a fifth of the week's capacity per working day. `member_ids` must be
+    sorted; rows follow it.
     """
     free = np.repeat(np.array(pool_hours, dtype=np.float32)[:, None], weeks, axis=1)
     horizon_end = first_week + timedelta(weeks=weeks, days=-1)
@@ -294,12 +295,61 @@ def free_hours(
             monday = first_week + timedelta(weeks=week)
             share = _workdays_in_week(monday, start, end) / WORKDAYS
             free[row, week] -= capacity[row, week] * share
-    for member_id, start, end, hours in (
-        Assignment.objects.filter(overlapping, state__in=BOOKED_STATES)
+    return free
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """Members × weeks: capacity net of leave, booked (accepted and confirmed) and proposed."""
+
+    capacity: NDArray[np.float32]
+    booked: NDArray[np.float32]
+    proposed: NDArray[np.float32]
+
+
+def weekly_hours(
+    member_ids: NDArray[np.int64],
+    pool_hours: list,
+    in_scope: Q,
+    first_week: date,
+    weeks: int,
+    *,
+    with_proposed: bool = True,
+) -> WeeklyHours:
+    """Capacity, booked and proposed hours per week, in three queries for any number of
+    members. `member_ids` must be sorted; rows follow it.
+
+    Inzet counts its full hours in every week it touches, even partly (as the capacity
+    check does).
+    """
+    capacity = capacity_hours(member_ids, pool_hours, in_scope, first_week, weeks)
+    booked = np.zeros_like(capacity)
+    proposed = np.zeros_like(capacity)
+    states = [*BOOKED_STATES, AssignmentState.PROPOSED] if with_proposed else BOOKED_STATES
+    horizon_end = first_week + timedelta(weeks=weeks, days=-1)
+    for member_id, start, end, hours, state in (
+        Assignment.objects.filter(in_scope, start__lte=horizon_end, end__gte=first_week)
+        .filter(state__in=states)
         .order_by()
-        .values_list("member_id", "start", "end", "hours_per_week")
+        .values_list("member_id", "start", "end", "hours_per_week", "state")
     ):
         row = np.searchsorted(member_ids, member_id)
         low, high = _week_range(first_week, start, end, weeks)
-        free[row, low:high] -= float(hours)
-    return free
+        target = proposed if state == AssignmentState.PROPOSED else booked
+        target[row, low:high] += float(hours)
+    return WeeklyHours(capacity, booked, proposed)
+
+
+def free_hours(
+    member_ids: NDArray[np.int64],
+    pool_hours: list,
+    in_scope: Q,
+    first_week: date,
+    weeks: int,
+) -> NDArray[np.float32]:
+    """Hours per week free for pool work: capacity (`capacity_hours`) less inzet.
+
+    Only accepted and confirmed inzet book hours (DESIGN.md §5).
+    """
+    hours = weekly_hours(member_ids, pool_hours, in_scope, first_week, weeks, with_proposed=False)
+    return hours.capacity - hours.booked

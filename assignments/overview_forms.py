@@ -1,0 +1,74 @@
+"""The filters of the pool overview pages (GET forms: they select, they never change)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+
+from assignments.overview_selectors import (
+    DistributionOrder,
+    Grouping,
+    pool_organisations,
+    pool_units,
+)
+
+
+class View:
+    HEATMAP = "heatmap"
+    TABLE = "tabel"
+    CHOICES = [(HEATMAP, _("kleurenkaart")), (TABLE, _("tabel"))]
+
+
+class PoolFilterForm(forms.Form):
+    """Which part of the advisor's pool to show: one organisation and/or one unit."""
+
+    organisatie = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=None,
+        required=False,
+        empty_label=_("Alle organisaties"),
+        to_field_name="uuid",
+    )
+    afdeling = forms.ChoiceField(label=_("Afdeling"), required=False)
+    defaults: dict[str, str] = {}
+
+    def __init__(self, data, *, user: AbstractBaseUser) -> None:
+        super().__init__({**self.defaults, **{k: v for k, v in data.items() if v}})
+        self.fields["organisatie"].queryset = pool_organisations(user=user)
+        self.fields["afdeling"].choices = [("", _("Alle afdelingen"))] + [
+            (unit, unit) for unit in pool_units(user=user)
+        ]
+
+    def filters(self) -> dict:
+        """Keyword arguments for `overview_members`; none when the form is not valid."""
+        if not self.is_valid():
+            return {}
+        return {
+            "organisation": self.cleaned_data["organisatie"],
+            "unit": self.cleaned_data["afdeling"] or None,
+        }
+
+    def choice(self, name: str) -> str:
+        """The chosen value of an option field, or its default."""
+        return (self.cleaned_data.get(name) if self.is_valid() else None) or self.defaults[name]
+
+
+class CapacityForm(PoolFilterForm):
+    groepering = forms.ChoiceField(
+        label=_("Groeperen per"),
+        choices=Grouping.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    weergave = forms.ChoiceField(
+        label=_("Weergave"), choices=View.CHOICES, required=False, widget=forms.RadioSelect
+    )
+    defaults = {"groepering": Grouping.ORGANISATION, "weergave": View.HEATMAP}
+
+
+class DistributionForm(PoolFilterForm):
+    sorteer = forms.ChoiceField(
+        label=_("Sorteren"), choices=DistributionOrder.choices, required=False
+    )
+    defaults = {"sorteer": DistributionOrder.LONGEST_WITHOUT}

@@ -1,0 +1,453 @@
+"""Reads for the HR advisor's pool overview: capacity per week, shortages, fair distribution.
+
+Every read starts from `members_in_pool_of`, so an advisor sees exactly the members they
+may plan with, and runs a fixed number of queries however many members there are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max, Prefetch, Q, QuerySet, TextChoices
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assignments.matching.adapter import free_hours, week_of, weekly_hours
+from assignments.models import Assignment, AssignmentState, RoleRequestCompetency
+from assignments.selectors import open_role_requests_for_advisor
+from pool.models import Member, MemberCompetency, Organisation, RoleExperience
+from pool.selectors import members_in_pool_of
+
+WEEKS_AHEAD = 12
+QUARTER_WEEKS = 13
+YEAR_DAYS = 365
+# Hours are kept to one decimal; float32 sums need a little room.
+TOLERANCE = 0.05
+# Inzet that counts as having worked on an opgave (proposals and refusals do not).
+WORKED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CONFIRMED, AssignmentState.COMPLETED)
+
+
+def hours_text(value: float) -> str:
+    """Hours as people read them: "24", "7,5" (localised, at most one decimal)."""
+    return floatformat(round(value, 1), -1)
+
+
+# --- Members and filters ------------------------------------------------------------------
+
+
+class Grouping(TextChoices):
+    ORGANISATION = "organisatie", gettext_lazy("organisatie")
+    UNIT = "afdeling", gettext_lazy("afdeling")
+
+
+def overview_members(
+    *,
+    user: AbstractBaseUser,
+    organisation: Organisation | None = None,
+    unit: str | None = None,
+    grouping: str = Grouping.ORGANISATION,
+) -> QuerySet[Member]:
+    """The advisor's pool, optionally one organisation or unit, in the order of its groups."""
+    members = members_in_pool_of(user=user)
+    if organisation is not None:
+        members = members.filter(organisation=organisation)
+    if unit:
+        members = members.filter(unit=unit)
+    by_name = ("last_name", "first_name", "pk")
+    if grouping == Grouping.UNIT:
+        return members.order_by("unit", "organisation__name", "organisation_id", *by_name)
+    return members.order_by("organisation__name", "organisation_id", *by_name)
+
+
+def pool_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
+    """The organisations with members in the advisor's pool."""
+    members = members_in_pool_of(user=user)
+    return Organisation.objects.filter(pk__in=members.values("organisation_id")).order_by(
+        "name", "pk"
+    )
+
+
+def pool_units(*, user: AbstractBaseUser) -> list[str]:
+    """The named units that members of the advisor's pool belong to, alphabetically."""
+    members = members_in_pool_of(user=user).exclude(unit="")
+    return list(members.order_by("unit").values_list("unit", flat=True).distinct())
+
+
+# --- Capacity per week ----------------------------------------------------------------
+
+
+class Utilisation(TextChoices):
+    UNAVAILABLE = "unavailable", gettext_lazy("niet beschikbaar")
+    FREE = "free", gettext_lazy("vrij")
+    PARTLY = "partly", gettext_lazy("deels bezet")
+    FULL = "full", gettext_lazy("vol")
+    OVERBOOKED = "overbooked", gettext_lazy("overboekt")
+
+
+@dataclass(frozen=True)
+class WeekCell:
+    monday: date
+    capacity: float  # pool hours or availability, net of leave
+    booked: float  # accepted and confirmed inzet
+    proposed: float  # proposals waiting for an answer: tentative, not counted as booked
+
+    @property
+    def free(self) -> float:
+        return max(self.capacity - self.booked, 0.0)
+
+    @property
+    def utilisation(self) -> Utilisation:
+        if self.booked > self.capacity + TOLERANCE:
+            return Utilisation.OVERBOOKED
+        if self.capacity <= TOLERANCE:
+            return Utilisation.UNAVAILABLE
+        if self.booked <= TOLERANCE:
+            return Utilisation.FREE
+        if self.booked < self.capacity - TOLERANCE:
+            return Utilisation.PARTLY
+        return Utilisation.FULL
+
+    @property
+    def text(self) -> str:
+        """The cell in words, for screen readers and the table view."""
+        text = _("%(booked)s van %(capacity)s uur") % {
+            "booked": hours_text(self.booked),
+            "capacity": hours_text(self.capacity),
+        }
+        if self.proposed > TOLERANCE:
+            text += ", " + _("%(proposed)s voorgesteld") % {"proposed": hours_text(self.proposed)}
+        return text
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    member: Member
+    weeks: list[WeekCell]
+
+
+@dataclass(frozen=True)
+class CapacityGroup:
+    label: str
+    rows: list[CapacityRow]
+
+
+def capacity_weeks(*, today: date) -> list[date]:
+    """The Mondays of this week and the eleven after it."""
+    first = week_of(today)
+    return [first + timedelta(weeks=w) for w in range(WEEKS_AHEAD)]
+
+
+def capacity_rows(*, members: list[Member], today: date) -> list[CapacityRow]:
+    """Each member's hours for the coming twelve weeks, in the members' order.
+
+    Three queries (availability, leave, inzet) for any number of members.
+    """
+    if not members:
+        return []
+    weeks = capacity_weeks(today=today)
+    by_id = sorted(members, key=lambda member: member.pk)
+    ids = np.array([member.pk for member in by_id], dtype=np.int64)
+    hours = weekly_hours(
+        ids, [m.pool_hours for m in by_id], Q(member_id__in=ids.tolist()), weeks[0], WEEKS_AHEAD
+    )
+    row_of = {member_id: row for row, member_id in enumerate(ids.tolist())}
+    return [
+        CapacityRow(
+            member=member,
+            weeks=[
+                WeekCell(
+                    monday=monday,
+                    capacity=float(hours.capacity[row_of[member.pk], w]),
+                    booked=float(hours.booked[row_of[member.pk], w]),
+                    proposed=float(hours.proposed[row_of[member.pk], w]),
+                )
+                for w, monday in enumerate(weeks)
+            ],
+        )
+        for member in members
+    ]
+
+
+def group_label(member: Member, grouping: str) -> str:
+    if grouping == Grouping.UNIT:
+        return f"{member.unit or _('zonder afdeling')} – {member.organisation.name}"
+    return member.organisation.name
+
+
+def capacity_groups(*, rows: list[CapacityRow], grouping: str) -> list[CapacityGroup]:
+    """Consecutive rows of one organisation or unit together (rows come in group order)."""
+    return [
+        CapacityGroup(label=label, rows=list(group))
+        for label, group in groupby(rows, key=lambda row: group_label(row.member, grouping))
+    ]
+
+
+# --- Shortages --------------------------------------------------------------------------
+
+
+class Dimension(TextChoices):
+    ROLE = "role", gettext_lazy("rol")
+    COMPETENCY = "competency", gettext_lazy("competentie")
+
+
+@dataclass
+class Shortage:
+    """Demand for one role, or one competency at a minimum level, against supply.
+
+    Demand: hours per week and people still wanted by open role requests. Supply: the
+    mean free hours per week over the quarter of the members who qualify (role
+    experience, or the competency at or above the level), and how many of them have any.
+    """
+
+    dimension: str
+    label: str
+    demand_hours: float = 0.0
+    demand_people: int = 0
+    requests: int = 0
+    supply_hours: float = 0.0
+    supply_people: int = 0
+
+    @property
+    def gap_hours(self) -> float:
+        return self.demand_hours - self.supply_hours
+
+    @property
+    def gap_people(self) -> int:
+        return self.demand_people - self.supply_people
+
+    @property
+    def short_hours(self) -> float:
+        return round(self.gap_hours, 1) if self.gap_hours > TOLERANCE else 0.0
+
+    @property
+    def short_people(self) -> int:
+        return max(self.gap_people, 0)
+
+
+@dataclass(frozen=True)
+class ShortageReport:
+    first_week: date
+    last_day: date
+    request_count: int
+    roles: list[Shortage]
+    competencies: list[Shortage]
+
+    @property
+    def scale(self) -> float:
+        """The largest number of hours in any row: the full width of a chart bar."""
+        values = [
+            value
+            for row in self.roles + self.competencies
+            for value in (row.demand_hours, row.supply_hours)
+        ]
+        return max(values, default=0.0) or 1.0
+
+
+def _level_label(name: str, level: int) -> str:
+    return _("%(competency)s, niveau %(level)s of hoger") % {"competency": name, "level": level}
+
+
+def _biggest_gaps_first(rows) -> list[Shortage]:
+    return sorted(rows, key=lambda row: (-row.gap_hours, -row.gap_people, row.label))
+
+
+def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
+    """Per role and per required competency: what open role requests starting within the
+    coming quarter still want, against what the advisor's pool has free in that quarter.
+
+    A request's still-open places are its people less its booked inzet.
+    """
+    first = week_of(today)
+    horizon_end = first + timedelta(weeks=QUARTER_WEEKS)
+    requests = [
+        request
+        for request in open_role_requests_for_advisor(user=user)
+        .filter(end__gte=today, start__lt=horizon_end)
+        .prefetch_related(
+            Prefetch(
+                "competency_needs",
+                queryset=RoleRequestCompetency.objects.filter(required=True).select_related(
+                    "competency"
+                ),
+            )
+        )
+        if request.people > request.staffed
+    ]
+
+    roles: dict[int, Shortage] = {}
+    competencies: dict[tuple[int, int], Shortage] = {}
+    for request in requests:
+        places = request.people - request.staffed
+        rows = [roles.setdefault(request.role_id, Shortage(Dimension.ROLE, request.role.name))]
+        for need in request.competency_needs.all():
+            rows.append(
+                competencies.setdefault(
+                    (need.competency_id, need.min_level),
+                    Shortage(
+                        Dimension.COMPETENCY, _level_label(need.competency.name, need.min_level)
+                    ),
+                )
+            )
+        for row in rows:
+            row.demand_hours += float(request.hours_per_week) * places
+            row.demand_people += places
+            row.requests += 1
+
+    if requests:
+        _add_supply(user=user, first=first, roles=roles, competencies=competencies)
+    return ShortageReport(
+        first_week=first,
+        last_day=horizon_end - timedelta(days=1),
+        request_count=len(requests),
+        roles=_biggest_gaps_first(roles.values()),
+        competencies=_biggest_gaps_first(competencies.values()),
+    )
+
+
+def _add_supply(
+    *,
+    user: AbstractBaseUser,
+    first: date,
+    roles: dict[int, Shortage],
+    competencies: dict[tuple[int, int], Shortage],
+) -> None:
+    """Add the free hours of the members who qualify for each row (five queries)."""
+    pool = members_in_pool_of(user=user)
+    member_rows = sorted(pool.order_by().values_list("pk", "pool_hours"))
+    ids = np.array([row[0] for row in member_rows], dtype=np.int64)
+    in_scope = Q(member__in=pool.values("pk"))
+    free = free_hours(ids, [row[1] for row in member_rows], in_scope, first, QUARTER_WEEKS)
+    mean_free = dict(zip(ids.tolist(), np.maximum(free, 0).mean(axis=1).tolist(), strict=True))
+
+    def add(row: Shortage, member_id: int) -> None:
+        hours = mean_free[member_id]
+        row.supply_hours += hours
+        row.supply_people += hours > TOLERANCE
+
+    for member_id, role_id in RoleExperience.objects.filter(
+        in_scope,
+        role_id__in=list(roles),
+        experience__gte=RoleExperience.Experience.SOME,
+    ).values_list("member_id", "role_id"):
+        add(roles[role_id], member_id)
+
+    levels_asked = defaultdict(list)
+    for competency_id, level in competencies:
+        levels_asked[competency_id].append(level)
+    for member_id, competency_id, level in MemberCompetency.objects.filter(
+        in_scope, competency_id__in=list(levels_asked)
+    ).values_list("member_id", "competency_id", "level"):
+        for asked in levels_asked[competency_id]:
+            if level >= asked:
+                add(competencies[(competency_id, asked)], member_id)
+
+
+# --- Fair distribution --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    member: Member
+    current: bool  # has inzet today
+    last_end: date | None  # the last day of their most recent inzet that has ended
+    days_without: int | None  # 0 while they have inzet; None if they never had any
+    share: float  # of the last twelve months (by day) with inzet, 0–1
+    count: int  # inzet overlapping the last twelve months
+
+    @property
+    def status(self) -> str:
+        if self.current:
+            return _("nu ingezet")
+        if self.last_end is None:
+            return _("nooit ingezet")
+        return _("zonder inzet")
+
+    @property
+    def sort_days(self) -> float:
+        return math.inf if self.days_without is None else self.days_without
+
+
+class DistributionOrder(TextChoices):
+    LONGEST_WITHOUT = "zonder-inzet", gettext_lazy("langst zonder inzet eerst")
+    SHORTEST_WITHOUT = "-zonder-inzet", gettext_lazy("kortst zonder inzet eerst")
+    SHARE_HIGH = "aandeel", gettext_lazy("hoogste aandeel eerst")
+    SHARE_LOW = "-aandeel", gettext_lazy("laagste aandeel eerst")
+    NAME = "naam", gettext_lazy("naam A–Z")
+    NAME_REVERSED = "-naam", gettext_lazy("naam Z–A")
+
+
+def _name_key(row: DistributionRow) -> tuple:
+    return (row.member.last_name.lower(), row.member.first_name.lower(), row.member.pk)
+
+
+SORT_KEYS = {
+    DistributionOrder.LONGEST_WITHOUT: (lambda r: (-r.sort_days, _name_key(r)), False),
+    DistributionOrder.SHORTEST_WITHOUT: (lambda r: (r.sort_days, _name_key(r)), False),
+    DistributionOrder.SHARE_HIGH: (lambda r: (-r.share, _name_key(r)), False),
+    DistributionOrder.SHARE_LOW: (lambda r: (r.share, _name_key(r)), False),
+    DistributionOrder.NAME: (_name_key, False),
+    DistributionOrder.NAME_REVERSED: (_name_key, True),
+}
+
+
+def _covered_days(periods: list[tuple[date, date]], first: date, last: date) -> int:
+    """Days from `first` to `last` (inclusive) inside at least one of the periods."""
+    days, reached = 0, first - timedelta(days=1)
+    for start, end in sorted(periods):
+        start, end = max(start, reached + timedelta(days=1)), min(end, last)
+        if end >= start:
+            days += (end - start).days + 1
+            reached = end
+    return days
+
+
+def distribution(
+    *, members: QuerySet[Member], today: date, order: str = DistributionOrder.LONGEST_WITHOUT
+) -> list[DistributionRow]:
+    """For each member: how long without inzet, and how much of the past year with inzet.
+
+    Three queries: the members, their last ended inzet, their inzet in the past year.
+    """
+    members = list(members)
+    ids = [member.pk for member in members]
+    worked = Q(member_id__in=ids, state__in=WORKED_STATES, start__lte=today)
+    last_end = dict(
+        Assignment.objects.filter(worked, end__lt=today)
+        .order_by()
+        .values("member_id")
+        .annotate(last=Max("end"))
+        .values_list("member_id", "last")
+    )
+    year_start = today - timedelta(days=YEAR_DAYS)
+    periods = defaultdict(list)
+    for member_id, start, end in (
+        Assignment.objects.filter(worked, end__gte=year_start)
+        .order_by()
+        .values_list("member_id", "start", "end")
+    ):
+        periods[member_id].append((start, end))
+
+    rows = []
+    for member in members:
+        mine = periods[member.pk]
+        current = any(end >= today for _start, end in mine)
+        last = last_end.get(member.pk)
+        rows.append(
+            DistributionRow(
+                member=member,
+                current=current,
+                last_end=last,
+                days_without=0 if current else (today - last).days if last else None,
+                share=_covered_days(mine, year_start, today - timedelta(days=1)) / YEAR_DAYS,
+                count=len(mine),
+            )
+        )
+    key, reverse = SORT_KEYS[DistributionOrder(order)]
+    return sorted(rows, key=key, reverse=reverse)
