@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -26,13 +26,21 @@ from rest_framework.response import Response
 from assignments.matching.explain import names_for, read
 from assignments.models import (
     Assignment,
-    AssignmentState,
     Match,
     Opgave,
     RoleRequest,
     RoleRequestCompetency,
 )
-from assignments.selectors import opgaven_visible_to, organisations_for_new_opgave
+from assignments.selectors import (
+    assignments_visible_to,
+    candidates_of,
+    matches_visible_to,
+    opgaven_visible_to,
+    organisations_for_new_opgave,
+    own_assignments,
+    role_requests_visible_to,
+    staffed_assignments,
+)
 from assignments.services import (
     CompetencyNeed,
     OpgaveError,
@@ -47,68 +55,11 @@ from assignments.services import (
 )
 from competencies.models import Competency, Role
 from config.api.fields import UtcDateTimeField, UuidRelatedField
+from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.problems import Conflict, service_errors
 from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
 from pool.api import UUID_REGEX
 from pool.models import Organisation
-
-# --- Visibility -------------------------------------------------------------------------
-# Built on `opgaven_visible_to`, so that the API and the pages agree on who follows which
-# opgave. They belong in assignments/selectors.py (being edited by another engineer now)
-# and move there once that work has landed.
-
-
-def role_requests_visible_to(*, user: AbstractBaseUser) -> QuerySet[RoleRequest]:
-    """The role requests of the opgaven the user sees."""
-    return (
-        RoleRequest.objects.filter(opgave__in=opgaven_visible_to(user=user).values("pk"))
-        .select_related("opgave", "role")
-        .prefetch_related(
-            Prefetch(
-                "competency_needs",
-                queryset=RoleRequestCompetency.objects.select_related("competency"),
-            )
-        )
-        .order_by("start", "pk")
-    )
-
-
-def assignments_visible_to(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
-    """Members see their own inzet; HR advisors all inzet on the opgaven they staff;
-    managers the people confirmed on their own opgaven (issue 7)."""
-    groups = group_names(user)
-    visible = Q(pk__in=[])
-    if MEMBER in groups:
-        visible |= Q(member__user=user)
-    followed = opgaven_visible_to(user=user).values("pk")
-    if HR_ADVISOR in groups:
-        visible |= Q(role_request__opgave__in=followed)
-    elif MANAGER in groups:
-        visible |= Q(
-            role_request__opgave__in=followed,
-            state__in=(AssignmentState.CONFIRMED, AssignmentState.COMPLETED),
-        )
-    return _with_related(Assignment.objects.filter(visible))
-
-
-def own_assignments(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
-    """The inzet a member answers: their own."""
-    return _with_related(Assignment.objects.filter(member__user=user))
-
-
-def staffed_assignments(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
-    """The inzet an HR advisor confirms and withdraws: on the opgaven they staff."""
-    return _with_related(
-        Assignment.objects.filter(
-            role_request__opgave__in=opgaven_visible_to(user=user).values("pk")
-        )
-    )
-
-
-def _with_related(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    return queryset.select_related("member", "role_request__opgave", "role_request__role").order_by(
-        "start", "pk"
-    )
 
 
 @contextmanager
@@ -337,6 +288,7 @@ class MatchPartSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    rolvraag = serializers.UUIDField(source="role_request.uuid")
     medewerker = serializers.UUIDField(source="member.uuid")
     naam = serializers.CharField(source="member.full_name")
     score = serializers.FloatField(help_text="0–100.")
@@ -348,7 +300,15 @@ class MatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Match
-        fields = ["medewerker", "naam", "score", "toelichting", "onderdelen", "berekendOp"]
+        fields = [
+            "rolvraag",
+            "medewerker",
+            "naam",
+            "score",
+            "toelichting",
+            "onderdelen",
+            "berekendOp",
+        ]
         read_only_fields = fields
 
     def get_toelichting(self, match: Match) -> str:
@@ -372,6 +332,13 @@ class OpgaveFilter(filters.FilterSet):
     startdatumVanaf = filters.DateFilter(field_name="start", lookup_expr="gte")
     startdatumTotEnMet = filters.DateFilter(field_name="start", lookup_expr="lte")
     einddatumVanaf = filters.DateFilter(field_name="end", lookup_expr="gte")
+    sorteer = Sort(
+        ("title", "titel"),
+        ("start", "startdatum"),
+        ("end", "einddatum"),
+        ("status", "status"),
+        ("created_at", "aangemaakt"),
+    )
 
     class Meta:
         model = Opgave
@@ -384,6 +351,13 @@ class RoleRequestFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=RoleRequest.Status.choices)
     startdatumVanaf = filters.DateFilter(field_name="start", lookup_expr="gte")
     startdatumTotEnMet = filters.DateFilter(field_name="start", lookup_expr="lte")
+    sorteer = Sort(
+        ("start", "startdatum"),
+        ("end", "einddatum"),
+        ("hours_per_week", "urenPerWeek"),
+        ("status", "status"),
+        ("created_at", "aangemaakt"),
+    )
 
     class Meta:
         model = RoleRequest
@@ -396,10 +370,33 @@ class AssignmentFilter(filters.FilterSet):
     rolvraag = filters.UUIDFilter(field_name="role_request__uuid")
     opgave = filters.UUIDFilter(field_name="role_request__opgave__uuid")
     startdatumVanaf = filters.DateFilter(field_name="start", lookup_expr="gte")
+    sorteer = Sort(
+        ("start", "startdatum"),
+        ("end", "einddatum"),
+        ("state", "status"),
+        ("score", "score"),
+        ("created_at", "aangemaakt"),
+    )
 
     class Meta:
         model = Assignment
         fields: list[str] = []
+
+
+MATCH_SORT = (("score", "score"), ("computed_at", "berekendOp"))
+
+
+class MatchFilter(filters.FilterSet):
+    rolvraag = filters.UUIDFilter(field_name="role_request__uuid")
+    medewerker = filters.UUIDFilter(field_name="member__uuid")
+    sorteer = Sort(*MATCH_SORT)
+
+    class Meta:
+        model = Match
+        fields: list[str] = []
+
+
+MATCH_ORDER = sort_filterset(Match, *MATCH_SORT)
 
 
 # --- Views ------------------------------------------------------------------------------
@@ -480,23 +477,43 @@ class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             self.get_serializer(role_request), request, f"{request.path}/{role_request.uuid}"
         )
 
-    @extend_schema(responses={200: MatchSerializer(many=True)}, filters=False)
+    @extend_schema(
+        responses={200: MatchSerializer(many=True)},
+        filters=False,
+        parameters=[sort_parameter(MATCH_ORDER)],
+    )
     @action(detail=True, methods=["get"], url_path="matches", filterset_class=None)
     def matches(self, request: Request, uuid=None) -> Response:
         """De best passende medewerkers voor deze rolvraag, hoogste score eerst (HR)."""
         require_group(request, HR_ADVISOR)
-        role_request = self.get_object()
-        queryset = (
-            Match.objects.filter(role_request=role_request, in_request_top=True)
-            .select_related("member")
-            .order_by("-score", "member_id")
+        role_request = get_object_or_404(self.get_queryset(), uuid=uuid)
+        return match_page(
+            self, sorted_by(MATCH_ORDER, request, candidates_of(role_request=role_request))
         )
-        page = self.paginate_queryset(queryset)
-        context = {
-            **self.get_serializer_context(),
-            "names": names_for([match.explanation for match in page]),
-        }
-        return self.get_paginated_response(MatchSerializer(page, many=True, context=context).data)
+
+
+def match_page(view: viewsets.GenericViewSet, queryset: QuerySet[Match]) -> Response:
+    """A page of matches, their explanations in words (two queries for all names)."""
+    page = view.paginate_queryset(queryset)
+    context = {
+        **view.get_serializer_context(),
+        "names": names_for([match.explanation for match in page]),
+    }
+    return view.get_paginated_response(MatchSerializer(page, many=True, context=context).data)
+
+
+class MatchViewSet(viewsets.GenericViewSet):
+    """Matches as the pages show them: to HR advisors the best candidates of the requests of
+    the organisations they serve, to members their own best open requests."""
+
+    serializer_class = MatchSerializer
+    filterset_class = MatchFilter
+
+    def get_queryset(self) -> QuerySet[Match]:
+        return matches_visible_to(user=self.request.user, today=timezone.localdate())
+
+    def list(self, request: Request) -> Response:
+        return match_page(self, self.filter_queryset(self.get_queryset()))
 
 
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,10 +12,12 @@ from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from assignments.matching.adapter import open_role_requests
 from assignments.models import (
     ACTIVE_STATES,
     Assignment,
     AssignmentState,
+    Match,
     Opgave,
     OpgaveLogEntry,
     RoleRequest,
@@ -22,7 +25,7 @@ from assignments.models import (
 )
 from assignments.services import FIXING_STATES, OPGAVE_ORGANISATION_KINDS
 from competencies.models import Competency, Role
-from pool.access import HR_ADVISOR, MANAGER, group_names
+from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
 from pool.models import Organisation
 
 
@@ -284,3 +287,97 @@ def team_composition(
                     % {"role": role.name.lower()}
                 )
     return team
+
+
+# --------------------------------------------------------------------------------------
+# Visibility of role requests, inzet and matches, built on `opgaven_visible_to`, so that
+# the API and the pages agree on who follows which opgave.
+# --------------------------------------------------------------------------------------
+
+
+def role_requests_visible_to(*, user: AbstractBaseUser) -> QuerySet[RoleRequest]:
+    """The role requests of the opgaven the user sees."""
+    return (
+        RoleRequest.objects.filter(opgave__in=opgaven_visible_to(user=user).values("pk"))
+        .select_related("opgave", "role")
+        .prefetch_related(
+            Prefetch(
+                "competency_needs",
+                queryset=RoleRequestCompetency.objects.select_related("competency"),
+            )
+        )
+        .order_by("start", "pk")
+    )
+
+
+def _with_related(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return queryset.select_related("member", "role_request__opgave", "role_request__role").order_by(
+        "start", "pk"
+    )
+
+
+def assignments_visible_to(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """Members see their own inzet; HR advisors all inzet on the opgaven they staff;
+    managers the people confirmed on their own opgaven (issue 7)."""
+    groups = group_names(user)
+    visible = Q(pk__in=[])
+    if MEMBER in groups:
+        visible |= Q(member__user=user)
+    followed = opgaven_visible_to(user=user).values("pk")
+    if HR_ADVISOR in groups:
+        visible |= Q(role_request__opgave__in=followed)
+    elif MANAGER in groups:
+        visible |= Q(
+            role_request__opgave__in=followed,
+            state__in=(AssignmentState.CONFIRMED, AssignmentState.COMPLETED),
+        )
+    return _with_related(Assignment.objects.filter(visible))
+
+
+def own_assignments(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """The inzet a member answers: their own."""
+    return _with_related(Assignment.objects.filter(member__user=user))
+
+
+def staffed_assignments(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
+    """The inzet an HR advisor confirms and withdraws: on the opgaven they staff."""
+    return _with_related(
+        Assignment.objects.filter(
+            role_request__opgave__in=opgaven_visible_to(user=user).values("pk")
+        )
+    )
+
+
+def matches_visible_to(*, user: AbstractBaseUser, today: date) -> QuerySet[Match]:
+    """The stored matches the pages show: to an HR advisor the best candidates of the role
+    requests of the organisations they serve (the candidate list), to a member their own
+    best open requests (Kansen). Best first."""
+    groups = group_names(user)
+    visible = Q(pk__in=[])
+    if HR_ADVISOR in groups:
+        visible |= Q(
+            in_request_top=True,
+            role_request__in=RoleRequest.objects.filter(
+                opgave__organisation__hr_advisors=user
+            ).values("pk"),
+        )
+    if MEMBER in groups:
+        visible |= Q(
+            in_member_top=True,
+            member__user=user,
+            role_request__in=open_role_requests(today=today).values("pk"),
+        )
+    return (
+        Match.objects.filter(visible)
+        .select_related("member", "role_request")
+        .order_by("-score", "role_request_id", "member_id")
+    )
+
+
+def candidates_of(*, role_request: RoleRequest) -> QuerySet[Match]:
+    """The stored best candidates of a role request, best first."""
+    return (
+        Match.objects.filter(role_request=role_request, in_request_top=True)
+        .select_related("member", "role_request")
+        .order_by("-score", "member_id")
+    )

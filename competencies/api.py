@@ -9,8 +9,15 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
 from competencies.models import Competency, CompetencyGroup, Role
+from config.api.filters import Sort
 
 CODE_REGEX = r"[-a-zA-Z0-9_]+"
+CATALOGUE_SORT = (
+    ("code", "code"),
+    ("name_nl", "naamNl"),
+    ("name_en", "naamEn"),
+    ("order", "volgorde"),
+)
 
 
 class CatalogueEntrySerializer(serializers.ModelSerializer):
@@ -62,6 +69,7 @@ class RoleSerializer(CatalogueEntrySerializer):
 class CompetencyFilter(filters.FilterSet):
     groep = filters.CharFilter(field_name="group__code", help_text="Code van de groep.")
     actief = filters.BooleanFilter(field_name="is_active")
+    sorteer = Sort(*CATALOGUE_SORT)
 
     class Meta:
         model = Competency
@@ -71,6 +79,7 @@ class CompetencyFilter(filters.FilterSet):
 class RoleFilter(filters.FilterSet):
     kernrol = filters.BooleanFilter(field_name="is_core")
     actief = filters.BooleanFilter(field_name="is_active")
+    sorteer = Sort(*CATALOGUE_SORT)
 
     class Meta:
         model = Role

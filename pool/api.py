@@ -5,60 +5,21 @@ Who sees what follows the browser; an object the caller may not see answers 404.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from config.api.fields import UtcDateTimeField
-from pool.access import ADMINISTRATOR, HR_ADVISOR, MANAGER, MEMBER, group_names
+from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from pool.models import Member, MemberCompetency, Organisation
+from pool.selectors import competencies_of, members_visible_to, organisations_visible_to
 
 UUID_REGEX = r"[0-9a-fA-F-]{36}"
-
-
-# --- Visibility -------------------------------------------------------------------------
-# These belong in pool/selectors.py (another engineer is editing it now); they move there
-# when that work has landed, and the pages will use them too.
-
-
-def organisations_visible_to(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
-    """Functional administrators see every organisation, and so do managers (they choose
-    one when creating an opgave); HR advisors the organisations they serve; members their
-    own."""
-    groups = group_names(user)
-    if groups & {ADMINISTRATOR, MANAGER}:
-        return Organisation.objects.order_by("name", "pk")
-    visible = Q(pk__in=[])
-    if HR_ADVISOR in groups:
-        visible |= Q(pk__in=Organisation.objects.filter(hr_advisors=user).values("pk"))
-    if MEMBER in groups:
-        visible |= Q(pk__in=Member.objects.filter(user=user).values("organisation_id"))
-    return Organisation.objects.filter(visible).order_by("name", "pk")
-
-
-def members_visible_to(*, user: AbstractBaseUser) -> QuerySet[Member]:
-    """Members see their own record; HR advisors the members of the organisations they
-    serve. Subqueries rather than joins, so that no row comes back twice."""
-    groups = group_names(user)
-    visible = Q(pk__in=[])
-    if MEMBER in groups:
-        visible |= Q(user=user)
-    if HR_ADVISOR in groups:
-        visible |= Q(organisation__in=Organisation.objects.filter(hr_advisors=user).values("pk"))
-    return (
-        Member.objects.filter(visible)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "competencies",
-                queryset=MemberCompetency.objects.select_related("competency").order_by(
-                    "competency__code"
-                ),
-            )
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
 
 
 # --- Serializers ------------------------------------------------------------------------
@@ -144,6 +105,7 @@ class MemberSerializer(serializers.ModelSerializer):
 class OrganisationFilter(filters.FilterSet):
     cbsCode = filters.CharFilter(field_name="cbs_code")
     soort = filters.ChoiceFilter(field_name="kind", choices=Organisation.Kind.choices)
+    sorteer = Sort(("name", "naam"), ("cbs_code", "cbsCode"), ("province", "provincie"))
 
     class Meta:
         model = Organisation
@@ -163,10 +125,21 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 class MemberFilter(filters.FilterSet):
     organisatie = filters.UUIDFilter(field_name="organisation__uuid")
     personeelsnummer = filters.CharFilter(field_name="personnel_number")
+    sorteer = Sort(
+        ("last_name", "achternaam"),
+        ("first_name", "voornaam"),
+        ("personnel_number", "personeelsnummer"),
+        ("pool_hours", "poolUrenPerWeek"),
+    )
 
     class Meta:
         model = Member
         fields: list[str] = []
+
+
+MemberCompetencySort = sort_filterset(
+    MemberCompetency, ("competency__code", "competentie"), ("level", "niveau")
+)
 
 
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
@@ -177,3 +150,23 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Member]:
         return members_visible_to(user=self.request.user)
+
+    @extend_schema(
+        responses={200: MemberCompetencySerializer(many=True)},
+        filters=False,
+        parameters=[sort_parameter(MemberCompetencySort)],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="competenties",
+        filterset_class=None,
+        serializer_class=MemberCompetencySerializer,
+    )
+    def competencies(self, request: Request, uuid=None) -> Response:
+        """De competenties van de medewerker met hun niveau, op code."""
+        # The member only: their competencies come paged and sorted below, not prefetched.
+        member = get_object_or_404(self.get_queryset().prefetch_related(None), uuid=uuid)
+        competencies = sorted_by(MemberCompetencySort, request, competencies_of(member=member))
+        page = self.paginate_queryset(competencies)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

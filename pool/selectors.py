@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Competency, Role
-from pool.access import HR_ADVISOR, group_names
+from pool.access import ADMINISTRATOR, HR_ADVISOR, MANAGER, MEMBER, group_names
 from pool.models import (
     Availability,
     LearningGoal,
@@ -191,4 +191,55 @@ def members_in_pool_of(*, user: AbstractBaseUser) -> QuerySet[Member]:
     )
     return Member.objects.filter(Q(organisation__in=served.values("pk")) | shared).select_related(
         "organisation"
+    )
+
+
+# --- Visibility: who may see which organisations and members (pages and API alike) --------
+
+
+def organisations_visible_to(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
+    """Functional administrators see every organisation, and so do managers (they choose
+    one when creating an opgave); HR advisors the organisations they serve; members their
+    own."""
+    groups = group_names(user)
+    if groups & {ADMINISTRATOR, MANAGER}:
+        return Organisation.objects.order_by("name", "pk")
+    visible = Q(pk__in=[])
+    if HR_ADVISOR in groups:
+        visible |= Q(pk__in=Organisation.objects.filter(hr_advisors=user).values("pk"))
+    if MEMBER in groups:
+        visible |= Q(pk__in=Member.objects.filter(user=user).values("organisation_id"))
+    return Organisation.objects.filter(visible).order_by("name", "pk")
+
+
+def members_visible_to(*, user: AbstractBaseUser) -> QuerySet[Member]:
+    """Members see their own record; HR advisors the members of the organisations they
+    serve. Subqueries rather than joins, so that no row comes back twice."""
+    groups = group_names(user)
+    visible = Q(pk__in=[])
+    if MEMBER in groups:
+        visible |= Q(user=user)
+    if HR_ADVISOR in groups:
+        visible |= Q(organisation__in=Organisation.objects.filter(hr_advisors=user).values("pk"))
+    return (
+        Member.objects.filter(visible)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=MemberCompetency.objects.select_related("competency").order_by(
+                    "competency__code"
+                ),
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def competencies_of(*, member: Member) -> QuerySet[MemberCompetency]:
+    """A member's competencies with their catalogue entry, by competency code."""
+    return (
+        MemberCompetency.objects.filter(member=member)
+        .select_related("competency")
+        .order_by("competency__code", "pk")
     )

@@ -7,6 +7,7 @@ every invalid field at once in `invalidParams` (`name` in the API's camelCase, `
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -18,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+logger = logging.getLogger("django.request")
 
 
 class Conflict(exceptions.APIException):
@@ -79,7 +82,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, with its answer rewritten as a problem document."""
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # an unexpected error: Django's 500 handling (and logging) applies
+        return server_error(exc, context)
     request = context.get("request")
     instance = request.get_full_path() if request is not None else None
     if isinstance(exc, exceptions.ValidationError):
@@ -105,6 +108,31 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def server_error(exc: Exception, context: dict[str, Any]) -> Response:
+    """An unexpected error: logged with its traceback as Django would, answered as a
+    problem document that tells nothing about the inside."""
+    request = context.get("request")
+    logger.error(
+        "Internal Server Error: %s",
+        request.path if request is not None else "?",
+        exc_info=exc,
+        extra={"status_code": 500, "request": getattr(request, "_request", None)},
+    )
+    response = Response(
+        problem(
+            status=500,
+            detail=str(_("Er ging iets mis aan onze kant. Probeer het later opnieuw.")),
+            code="server_error",
+            instance=request.get_full_path() if request is not None else None,
+        ),
+        status=500,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+    response._has_been_logged = True  # once, with the traceback, above
+    set_rollback()  # as DRF does for the errors it handles: nothing half-written stays
     return response
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from assignments.api import AssignmentViewSet, OpgaveViewSet, RoleRequestViewSet
+from assignments.api import AssignmentViewSet, MatchViewSet, OpgaveViewSet, RoleRequestViewSet
 from competencies.api import CompetencyViewSet, RoleViewSet
 from config.api.problems import not_found
 from config.api.schema import DocsView, SchemaJSONView, SchemaYAMLView
@@ -20,6 +20,7 @@ router.register("medewerkers", MemberViewSet, basename="medewerker")
 router.register("opgaven", OpgaveViewSet, basename="opgave")
 router.register("rolvragen", RoleRequestViewSet, basename="rolvraag")
 router.register("inzetten", AssignmentViewSet, basename="inzet")
+router.register("matches", MatchViewSet, basename="match")
 
 urlpatterns = [
     path("openapi.json", SchemaJSONView.as_view(), name="api-schema-json"),
