@@ -124,6 +124,8 @@ class CandidateFilterForm(forms.Form):
         organisations: Callable[[], Choices],
         **kwargs: Any,
     ) -> None:
+        # Shown beside the board's filter, whose fields share some names: ids must differ.
+        kwargs.setdefault("auto_id", "kandidaat_%s")
         super().__init__(*args, **kwargs)
         self.fields["competentie"].choices = _with_all(_("Alle competenties"), competencies)
         self.fields["organisatie"].choices = _with_all(_("Alle organisaties"), organisations)
