@@ -26,8 +26,10 @@ PAGE_SIZE = 50
 
 
 def _render(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
-    """The whole page, or only the results when htmx asks after a filter change."""
-    name = f"{template}#{partial}" if request.htmx else template
+    """The whole page, or only the results when htmx asks after a filter change (but the
+    whole page when htmx restores a pushed URL that fell out of its history cache)."""
+    fragment = request.htmx and not request.htmx.history_restore_request
+    name = f"{template}#{partial}" if fragment else template
     response = render(request, name, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -122,6 +122,8 @@ def test_capacity_filter_with_htmx_returns_only_the_results(client, hr_user, ser
     assert "<h1" not in html
     assert "Ruimte – Gemeente Oost" in html
     assert "Sanne Bakker" in html and "Anders" not in html
+    restore = {**HTMX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    assert "<h1" in client.get(reverse("hr:capacity"), **restore).content.decode()
 
 
 @pytest.mark.parametrize("count", [5, 50])
