@@ -65,10 +65,15 @@ def mark_read(request: HttpRequest, uuid) -> HttpResponse:
         notification=selectors.notification_of(user=request.user, uuid=uuid)
     )
     if request.htmx:
+        # The notification, and the page's unread summary out of band.
         response = render(
             request,
-            "notifications/list.html#notification",
-            {"notification": notification, "text": text_of(notification)},
+            "notifications/read.html",
+            {
+                "notification": notification,
+                "text": text_of(notification),
+                "unread": selectors.unread_count(user=request.user),
+            },
         )
         # The header's count follows: it listens for this event.
         return trigger_client_event(response, "notifications-read")

@@ -199,7 +199,10 @@ def test_mark_read_with_and_without_htmx_and_only_own(client, user_in):
     )
     assert response.status_code == 200
     assert "notifications-read" in response["HX-Trigger"]
-    assert response.content.decode().lstrip().startswith("<li")
+    body = response.content.decode()
+    assert body.lstrip().startswith("<li")
+    assert 'id="unread-summary" hx-swap-oob="true"' in body  # the page's count follows
+    assert "1 ongelezen melding" in body
     response = client.post(reverse("notifications:mark_read", args=[second.uuid]))
     assert response.url == reverse("notifications:list")
     assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
