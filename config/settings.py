@@ -304,6 +304,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "rolpool.heartbeat", "schedule": 30.0},
     "sweep-stale-matches": {"task": "assignments.sweep_stale_matches", "schedule": 60.0},
+    "sweep-autostaff-runs": {"task": "assignments.sweep_autostaff_runs", "schedule": 60.0},
     "sweep-notification-emails": {"task": "notifications.sweep_emails", "schedule": 120.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")

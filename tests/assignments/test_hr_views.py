@@ -53,7 +53,7 @@ def test_only_advisors_of_the_organisation_see_the_request(client, user_in, serv
     assert client.get(detail(request)).status_code == 404
 
 
-@pytest.mark.parametrize("count", [3, 20])
+@pytest.mark.parametrize("count", [5, 50])
 def test_candidates_in_constant_queries(client, hr_user, served, django_assert_num_queries, count):
     request = request_with_candidates(served, count)
     client.force_login(hr_user)
