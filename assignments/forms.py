@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from assignments.autostaff_selectors import AutostaffSelection
 from assignments.models import Opgave, RoleRequest
 from assignments.services import CompetencyNeed
 from competencies.models import Level, Role
@@ -299,3 +300,46 @@ class OpgaveFilterForm(forms.Form):
             ("", _("Alle organisaties")),
             *((organisation.pk, organisation.name) for organisation in organisations),
         ]
+
+
+class AutostaffSelectionForm(forms.Form):
+    """Which open role requests an auto-staffing run takes; every field narrows, none: all."""
+
+    opgave = forms.ModelChoiceField(
+        label=_("Opgave"),
+        queryset=Opgave.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("– alle opgaven –"),
+    )
+    organisatie = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("– alle organisaties die je bedient –"),
+    )
+    weken = forms.IntegerField(
+        label=_("Start binnen (weken)"),
+        min_value=1,
+        max_value=104,
+        required=False,
+        help_text=_("Alleen rolvragen die binnen zoveel weken beginnen; leeg: alle."),
+    )
+
+    def __init__(
+        self, *args: Any, opgaven: QuerySet[Opgave], organisations: QuerySet[Organisation], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opgave"].queryset = opgaven
+        self.fields["organisatie"].queryset = organisations
+
+    def selection(self) -> AutostaffSelection:
+        """Call when valid."""
+        opgave, organisation = self.cleaned_data["opgave"], self.cleaned_data["organisatie"]
+        return AutostaffSelection(
+            opgave=opgave.uuid if opgave else None,
+            opgave_title=opgave.title if opgave else "",
+            organisation=organisation.pk if organisation else None,
+            organisation_name=organisation.name if organisation else "",
+            weeks=self.cleaned_data["weken"],
+        )

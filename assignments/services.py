@@ -156,8 +156,16 @@ def _locked(assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def assignment_propose(
-    *, role_request: RoleRequest, member: Member, by: AbstractBaseUser, score: float | None = None
+    *,
+    role_request: RoleRequest,
+    member: Member,
+    by: AbstractBaseUser,
+    score: float | None = None,
+    check_hours: bool = False,
 ) -> Assignment:
+    """Propose `member` for the request. A proposal books no hours; with `check_hours` it
+    is refused if the member no longer has them free (auto-staffing proposes in bulk, and
+    a proposal the member could not accept helps nobody)."""
     if role_request.status != RoleRequest.Status.OPEN or role_request.opgave.status not in (
         Opgave.Status.OPEN,
         Opgave.Status.IN_PROGRESS,
@@ -176,6 +184,9 @@ def assignment_propose(
         state=AssignmentState.PROPOSED,
         score=score,
     )
+    if check_hours:
+        Member.objects.select_for_update().filter(pk=member.pk).get()
+        _check_capacity(assignment=assignment)
     assignment.full_clean()
     assignment.save()
     AssignmentTransition.objects.create(

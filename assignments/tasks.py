@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError, InterfaceError
 from django.utils import timezone
 
+from assignments import autostaff_services
 from assignments.matching import services
 from assignments.models import RoleRequest
 from pool.models import Member
@@ -75,3 +76,30 @@ def sweep_stale_matches() -> dict[str, int]:
         for role_request_id in requests:
             services.request_matches_recompute(role_request_id=role_request_id, today=today)
     return {"members": len(members), "role_requests": len(requests)}
+
+
+@shared_task(
+    name=autostaff_services.AUTOSTAFF_TASK,
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+    **RETRY,
+)
+def autostaff_run(*, run_id: int) -> bool:
+    # A duplicate or a redelivery finds the run finished and does nothing.
+    return autostaff_services.autostaff_run_compute(run_id=run_id, today=timezone.localdate())
+
+
+@shared_task(
+    name="assignments.sweep_autostaff_runs",
+    acks_late=True,
+    soft_time_limit=600,
+    time_limit=660,
+    **RETRY,
+)
+def sweep_autostaff_runs() -> int:
+    """Compute the runs the broker never delivered (it was down) or whose worker died."""
+    runs = autostaff_services.autostaff_runs_unpicked(now=timezone.now())
+    for run_id in runs:
+        autostaff_services.autostaff_run_compute(run_id=run_id, today=timezone.localdate())
+    return len(runs)

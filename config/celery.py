@@ -30,14 +30,17 @@ def heartbeat() -> str:
     return now
 
 
-def enqueue(task_name: str, **kwargs) -> None:
+def enqueue(task_name: str, **kwargs) -> bool:
     """Send a task by name, a moment later so that a burst of edits coalesces.
 
     Call after commit. If the broker cannot be reached the work is not lost: the caller
     has already marked it stale in the database, and the periodic sweep picks it up.
     Tasks are addressed by name so that lower apps need not import higher ones.
+    Returns whether the broker took the task.
     """
     try:
         app.send_task(task_name, kwargs=kwargs, countdown=1, retry=False)
     except Exception:  # noqa: BLE001 - any broker failure; the sweep is the fallback
         logger.warning("broker unreachable; %s left for the sweep", task_name, exc_info=True)
+        return False
+    return True
