@@ -39,7 +39,13 @@ def proposal_answer(request: HttpRequest, uuid) -> HttpResponse:
     try:
         if request.POST.get("answer") == "accept":
             proposal = assignment_accept(assignment=proposal, by=request.user)
-            done = _("Je hebt het voorstel geaccepteerd. HR bevestigt de inzet.")
+            if proposal.member.organisation.requires_release:
+                done = _(
+                    "Je hebt het voorstel geaccepteerd. Je leidinggevende geeft eerst de uren "
+                    "vrij; daarna bevestigt HR de inzet."
+                )
+            else:
+                done = _("Je hebt het voorstel geaccepteerd. HR bevestigt de inzet.")
         else:
             proposal = assignment_decline(
                 assignment=proposal, by=request.user, reason=request.POST.get("reason", "")

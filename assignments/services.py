@@ -260,7 +260,9 @@ def _check_released(assignment: Assignment) -> None:
         )
 
 
-def _release_to_decide(*, assignment: Assignment, by: AbstractBaseUser):
+def _release_to_decide(
+    *, assignment: Assignment, by: AbstractBaseUser
+) -> tuple[Assignment, Release]:
     """The inzet and its pending release, both locked; only the member's line manager."""
     assignment = _locked(assignment)
     release = Release.objects.select_for_update().filter(assignment=assignment).first()
@@ -282,7 +284,7 @@ def _release_to_decide(*, assignment: Assignment, by: AbstractBaseUser):
     return assignment, release
 
 
-def _decide(release: Release, *, by: AbstractBaseUser, decision: str, reason: str = ""):
+def _decide(release: Release, *, by: AbstractBaseUser, decision: str, reason: str = "") -> None:
     release.decision = decision
     release.decided_by = by
     release.decided_at = timezone.now()

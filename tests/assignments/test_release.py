@@ -242,3 +242,15 @@ def test_hr_page_shows_who_must_release_and_no_confirm_button(client, hr_user, l
     body = client.get(url).content.decode()
     assert "wacht op vrijgave" not in body
     assert 'value="confirm"' in body
+
+
+def test_member_is_told_that_release_comes_first(client, hr_user, line_manager):
+    member = member_of(line_manager)
+    assignment = assignment_propose(role_request=RoleRequestFactory(), member=member, by=hr_user)
+    client.force_login(member.user)
+    response = client.post(
+        reverse("member:proposal_answer", args=[assignment.uuid]),
+        {"answer": "accept"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Je leidinggevende geeft eerst de uren vrij" in response.content.decode()
