@@ -54,7 +54,7 @@ from assignments.services import (
     role_request_create,
 )
 from competencies.models import Competency, Role
-from config.api.fields import UtcDateTimeField, UuidRelatedField
+from config.api.fields import CodeRelatedField, UtcDateTimeField, UuidRelatedField
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.problems import Conflict, service_errors
 from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
@@ -157,7 +157,7 @@ class OpgaveCreateSerializer(serializers.Serializer):
 
 
 class CompetencyNeedSerializer(serializers.ModelSerializer):
-    competentie = serializers.SlugRelatedField(
+    competentie = CodeRelatedField(
         source="competency", slug_field="code", queryset=Competency.objects.all()
     )
     minimumniveau = serializers.IntegerField(source="min_level", min_value=1, max_value=4)
@@ -220,7 +220,7 @@ class RoleRequestCreateSerializer(serializers.Serializer):
     opgave = UuidRelatedField(
         model=Opgave, visible_to=opgaven_visible_to, help_text="UUID van een eigen opgave."
     )
-    rol = serializers.SlugRelatedField(
+    rol = CodeRelatedField(
         source="role", slug_field="code", queryset=Role.objects.all(), help_text="Code."
     )
     urenPerWeek = serializers.DecimalField(

@@ -48,7 +48,7 @@ class CompetencyGroupSerializer(CatalogueEntrySerializer):
 
 class CompetencySerializer(CatalogueEntrySerializer):
     groep = CompetencyGroupSerializer(source="group", read_only=True)
-    escoUri = serializers.URLField(source="esco_uri", read_only=True)
+    escoUri = serializers.URLField(source="esco_uri", read_only=True, allow_null=True)
 
     class Meta(CatalogueEntrySerializer.Meta):
         model = Competency

@@ -19,7 +19,8 @@ from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from pool.models import Member, MemberCompetency, Organisation
 from pool.selectors import competencies_of, members_visible_to, organisations_visible_to
 
-UUID_REGEX = r"[0-9a-fA-F-]{36}"
+# A well-formed UUID only: anything else is a path that does not exist (404), not a 500.
+UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 # --- Serializers ------------------------------------------------------------------------
@@ -67,6 +68,7 @@ class MemberSerializer(serializers.ModelSerializer):
     personeelsnummer = serializers.CharField(source="personnel_number")
     voornaam = serializers.CharField(source="first_name")
     achternaam = serializers.CharField(source="last_name")
+    email = serializers.CharField(help_text="E-mailadres; leeg als het onbekend is.")
     afdeling = serializers.CharField(source="unit")
     contractUrenPerWeek = serializers.DecimalField(
         source="contract_hours", max_digits=4, decimal_places=1

@@ -40,3 +40,13 @@ class UuidRelatedField(serializers.SlugRelatedField):
             return super().to_internal_value(data)
         except DjangoValidationError:  # a malformed UUID: to the caller it does not exist
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A catalogue entry by its code. A value that cannot be a code (a NUL character, which
+    PostgreSQL refuses in text) "does not exist" rather than reaching the database."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -136,6 +137,7 @@ def server_error(exc: Exception, context: dict[str, Any]) -> Response:
     return response
 
 
+@csrf_exempt  # changes nothing; a POST to a wrong path is a 404, not a CSRF failure
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other path under /api/v1/, including one with a trailing slash (API-48)."""
     return JsonResponse(

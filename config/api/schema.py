@@ -63,3 +63,55 @@ class DocsView(SpectacularSwaggerSplitView):
                 f"{request.path}?script=",
             )
         )
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Een fout volgens RFC 9457 (application/problem+json).",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+        "invalidParams": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "code": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+                "required": ["name", "code", "reason"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+ERROR_RESPONSES = {
+    "400": "De invoer is ongeldig; invalidParams noemt elk ongeldig veld.",
+    "401": "Niet ingelogd: stuur een token (Authorization: Token ...).",
+    "403": "Deze gebruiker mag dit niet.",
+    "404": "Niet gevonden, of niet zichtbaar voor deze gebruiker.",
+    "500": "Er ging iets mis aan de kant van de server.",
+}
+
+
+def problem_responses(result: dict, generator, request, public) -> dict:
+    """Document the problem+json answers every operation can give (a drf-spectacular
+    post-processing hook), and give the documented 409s their body."""
+    from config.api.problems import PROBLEM_CONTENT_TYPE
+
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[0] in "45" and "content" not in response:
+                    response["content"] = content
+    return result

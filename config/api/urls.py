@@ -27,5 +27,5 @@ urlpatterns = [
     path("openapi.yaml", SchemaYAMLView.as_view(), name="api-schema-yaml"),
     path("docs", DocsView.as_view(), name="api-docs"),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # [\s\S], not ".": also a path with a newline in it
 ]

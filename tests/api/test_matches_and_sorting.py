@@ -144,3 +144,28 @@ def test_500_is_problem_json_and_logged(api, member, monkeypatch, caplog):
     assert body["code"] == "server_error"
     assert response["API-Version"] == "1.0.0"
     assert any(r.exc_info and "stuk" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_found_by_schemathesis_odd_paths_and_values_are_4xx_problems(api, manager):
+    client = api.as_user(manager)
+    problem(client.get(f"{API}/organisaties/a%0Ab"), 404)  # a newline in the path
+    problem(client.get(f"{API}/rolvragen/{'0' * 36}/matches"), 404)  # not a UUID
+    session = APIClient(enforce_csrf_checks=True)
+    session.force_login(manager)
+    problem(session.post(f"{API}/inzetten/x/accepteren"), 404)  # not a CSRF failure
+    opgave = OpgaveFactory(owner=manager)
+    body = problem(
+        client.post(
+            f"{API}/rolvragen",
+            {
+                "opgave": str(opgave.uuid),
+                "rol": "regie\x00",
+                "urenPerWeek": 8,
+                "startdatum": str(opgave.start),
+                "einddatum": str(opgave.end),
+            },
+            format="json",
+        ),
+        400,
+    )
+    assert [p["name"] for p in body["invalidParams"]] == ["rol"]
