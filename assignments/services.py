@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,6 +43,8 @@ from pool.models import AuditEntry, Member, Organisation
 from pool.services import audit_record, member_matches_invalidate
 
 REBUILD_TASK = "assignments.rebuild_matches"
+# Staffing decisions are logged by id only: names and addresses are personal data (AVG).
+logger = logging.getLogger(__name__)
 
 
 def role_request_matches_invalidate(*, role_request_ids: list[int]) -> None:
@@ -105,6 +108,7 @@ def _transition(*, assignment: Assignment, to: str, by: AbstractBaseUser, reason
     )
     assignment.state = to
     assignment.save(update_fields=["state", "updated_at"])
+    logger.info("assignment %s: %s -> %s by user %s", assignment.pk, was, to, by.pk)
     if was in BOOKED_STATES or to in BOOKED_STATES:  # the member's free hours changed
         member_matches_invalidate(member_ids=[assignment.member_id])
     return assignment

@@ -320,9 +320,11 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "config.logging.JsonFormatter"},
     },
+    "filters": {"personal_data": {"()": "config.logging.RedactPersonalData"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "filters": ["personal_data"],
             "formatter": os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
         }
     },

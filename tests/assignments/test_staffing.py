@@ -146,3 +146,63 @@ def test_concurrent_acceptances_never_overbook(member):
     # Nothing half-written: every refused proposal is untouched, with one history row.
     for assignment in Assignment.objects.filter(member=member, state=Assignment.State.PROPOSED):
         assert assignment.transitions.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_concurrent_confirmations_never_overbook_any_week(member):
+    """20 threads each take a proposal through accept and confirm, in real transactions.
+
+    The proposals (8 hours a week, periods shifted week by week) would together put the
+    member far past their 16 hours. Afterwards no week holds more than 16 confirmed hours,
+    every refusal is a StaffingError that says so, and a refused proposal is untouched.
+    """
+    hr = UserFactory(groups=[access.HR_ADVISOR])
+    opgave = OpgaveFactory(start=TODAY + timedelta(weeks=1), end=TODAY + timedelta(weeks=12))
+    proposals = [
+        assignment_propose(
+            role_request=request_of(
+                8,
+                opgave=opgave,
+                start=opgave.start + timedelta(weeks=i % 5),
+                end=opgave.start + timedelta(weeks=i % 5 + 3, days=6),
+            ),
+            member=member,
+            by=hr,
+        )
+        for i in range(20)
+    ]
+    barrier = threading.Barrier(len(proposals))
+    refusals: list[str] = []
+    confirmed: list[int] = []
+
+    def accept_and_confirm(assignment):
+        barrier.wait()
+        try:
+            assignment_accept(assignment=assignment, by=member.user)
+            assignment_confirm(assignment=assignment, by=hr)
+            confirmed.append(assignment.pk)
+        except StaffingError as refused:
+            refusals.append(str(refused))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept_and_confirm, args=(p,)) for p in proposals]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(confirmed) + len(refusals) == 20
+    assert confirmed and refusals
+    assert all("overboekt" in message for message in refusals)
+    booked = list(Assignment.objects.filter(member=member, state__in=Assignment.BOOKED_STATES))
+    assert {a.pk for a in booked} == set(confirmed)
+    assert all(a.state == Assignment.State.CONFIRMED for a in booked)
+    day = opgave.start
+    while day <= opgave.end:
+        in_week = sum(a.hours_per_week for a in booked if a.start <= day <= a.end)
+        assert in_week <= member.pool_hours, day
+        day += timedelta(weeks=1)
+    for assignment in Assignment.objects.filter(member=member).exclude(pk__in=confirmed):
+        assert assignment.state == Assignment.State.PROPOSED
+        assert [t.to_state for t in assignment.transitions.all()] == ["proposed"]
