@@ -5,7 +5,7 @@ import pytest
 from config.celery import app
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def eager_tasks():
     """Tasks sent with apply_async run in the test's process, so mail.outbox sees them."""
     was = app.conf.task_always_eager

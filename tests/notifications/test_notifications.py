@@ -24,7 +24,7 @@ from notifications.tasks import send_email
 from pool import access
 from tests.factories import MemberFactory, OrganisationFactory, RoleRequestFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture(autouse=True)
