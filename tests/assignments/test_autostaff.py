@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from assignments import autostaff_services as services
@@ -178,9 +180,9 @@ def test_apply_reports_pairs_that_became_impossible(hr_user, world):
     messages = {run.result["proposals"][o["index"]]["role_request"]: o for o in run.outcome}
     assert "inmiddels bezet" in messages[first.pk]["message"]
     assert "overboekt" in messages[second.pk]["message"]
-    assert not Assignment.objects.filter(state=Assignment.State.PROPOSED, member__in=[
-        world["all_round"], world["specialist"]
-    ]).exists()
+    assert not Assignment.objects.filter(
+        state=Assignment.State.PROPOSED, member__in=[world["all_round"], world["specialist"]]
+    ).exists()
 
 
 def test_apply_rechecks_who_may_be_proposed(hr_user, world):
@@ -216,3 +218,29 @@ def test_broker_down_leaves_the_run_pending_for_the_sweep(
     run.refresh_from_db()
     assert run.status == AutostaffRun.Status.DONE
     assert len(run.result["proposals"]) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_applying_twice_at_once_proposes_once(hr_user, world):
+    """Two submits of the same run race: the run's row lock lets one through."""
+    run = computed(hr_user)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def apply():
+        barrier.wait()
+        try:
+            services.autostaff_run_apply(run=run, by=hr_user, chosen=[0, 1], today=TODAY)
+            outcomes.append("applied")
+        except StaffingError:
+            outcomes.append("refused")
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=apply) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["applied", "refused"]
+    assert Assignment.objects.count() == 2

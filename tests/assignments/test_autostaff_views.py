@@ -50,6 +50,22 @@ def test_the_selection_page_counts_the_chosen_requests(client, hr_user, served):
     assert response.context["request_count"] is None  # invalid: shown, nothing started
 
 
+@pytest.mark.parametrize("requests", [2, 20])
+def test_the_selection_page_in_constant_queries(
+    client, hr_user, served, django_assert_num_queries, requests
+):
+    staffable(served, requests)
+    for _ in range(3):
+        computed(hr_user)
+    client.force_login(hr_user)
+    # session, user, groups, the chosen organisation, the selection's places, opgave and
+    # organisation choices, the latest runs, session save (3)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("hr:autostaff"), {"organisatie": served.pk})
+    assert response.context["request_count"] == requests
+    assert len(response.context["runs"]) == 3
+
+
 def test_the_board_links_to_auto_staffing(client, hr_user):
     client.force_login(hr_user)
     assert reverse("hr:autostaff") in client.get(reverse("assignments:board")).content.decode()
