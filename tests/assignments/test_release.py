@@ -254,3 +254,19 @@ def test_member_is_told_that_release_comes_first(client, hr_user, line_manager):
         headers={"HX-Request": "true"},
     )
     assert "Je leidinggevende geeft eerst de uren vrij" in response.content.decode()
+
+
+def test_demo_has_releases_waiting_for_the_demo_line_manager():
+    from django.contrib.auth.models import User
+
+    from assignments.demo import DEMO_RELEASES, demo_seed
+    from assignments.release_selectors import pending_releases_for
+    from pool.models import Member
+    from tests.factories import TODAY
+
+    demo_seed(members=80, opgaven=20, seed=1, today=TODAY)
+    line_manager = User.objects.get(username="leidinggevende")
+    assert pending_releases_for(user=line_manager).count() == DEMO_RELEASES
+    demo_member = Member.objects.get(user__username="medewerker")
+    assert demo_member.organisation.requires_release
+    assert demo_member.line_manager == line_manager
