@@ -23,7 +23,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from assignments.autostaff_selectors import (
+    AutostaffSelection,
+    autostaff_members,
+    autostaff_requests,
+)
 from assignments.matching.explain import names_for, read
+from assignments.matching.services import autostaff_compute
 from assignments.models import (
     Assignment,
     Match,
@@ -59,7 +65,7 @@ from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.problems import Conflict, service_errors
 from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
 from pool.api import UUID_REGEX
-from pool.models import Organisation
+from pool.models import Member, Organisation
 
 
 @contextmanager
@@ -323,6 +329,24 @@ class MatchSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProposalSerializer(serializers.Serializer):
+    rolvraag = serializers.UUIDField()
+    medewerker = serializers.UUIDField()
+    naam = serializers.CharField(help_text="Naam van de medewerker.")
+    score = serializers.FloatField(help_text="0–100.")
+    toelichting = serializers.CharField(help_text="Waarom deze medewerker, in woorden.")
+
+
+class AutostaffSerializer(serializers.Serializer):
+    voorstellen = ProposalSerializer(many=True)
+    totaleScore = serializers.FloatField(help_text="Som van de scores van de voorstellen.")
+    totaleScorePerRolvraag = serializers.FloatField(
+        help_text="Som van de scores als per rolvraag de beste vrije kandidaat gekozen wordt."
+    )
+    plaatsenBezet = serializers.IntegerField()
+    optimaal = serializers.BooleanField(help_text="Bewezen de best mogelijke verdeling.")
+
+
 # --- Filters ----------------------------------------------------------------------------
 
 
@@ -401,6 +425,8 @@ MATCH_ORDER = sort_filterset(Match, *MATCH_SORT)
 
 # --- Views ------------------------------------------------------------------------------
 
+# The API answers while the caller waits: the solver gets less time than a background run.
+API_SOLVER_SECONDS = 5.0
 CONFLICT = OpenApiResponse(description="De regels staan deze stap nu niet toe (problem+json).")
 
 
@@ -443,6 +469,55 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         with refusals_as_conflict():
             opgave_open(opgave=opgave, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=opgave.pk)).data)
+
+    @extend_schema(request=None, responses={200: AutostaffSerializer})
+    @action(detail=True, methods=["post"], url_path="automatisch-bezetten")
+    def autostaff(self, request: Request, uuid=None) -> Response:
+        """Wie de open rolvragen van deze opgave samen het best bezetten, zonder iemand te
+        overboeken (HR). Maakt niets aan: voorstellen doet HR daarna per inzet."""
+        require_group(request, HR_ADVISOR)
+        opgave = get_object_or_404(self.get_queryset(), uuid=uuid)
+        today = timezone.localdate()
+        requests = autostaff_requests(
+            user=request.user, today=today, selection=AutostaffSelection(opgave=opgave.uuid)
+        )
+        proposals, totals = [], {"optimal": 0.0, "greedy": 0.0, "filled": 0, "proved": True}
+        if requests.exists():
+            outcome = autostaff_compute(
+                requests=requests,
+                members=autostaff_members(user=request.user),
+                today=today,
+                time_limit=API_SOLVER_SECONDS,
+            )
+            proposals = outcome.proposals
+            totals = {
+                "optimal": outcome.optimal.objective,
+                "greedy": outcome.greedy.objective,
+                "filled": outcome.optimal.filled,
+                "proved": bool(outcome.optimal.optimal),
+            }
+        members = Member.objects.in_bulk([p.member_id for p in proposals])
+        role_requests = RoleRequest.objects.only("uuid").in_bulk(
+            [p.role_request_id for p in proposals]
+        )
+        competencies, roles = names_for([p.explanation for p in proposals])
+        body = {
+            "voorstellen": [
+                {
+                    "rolvraag": role_requests[p.role_request_id].uuid,
+                    "medewerker": members[p.member_id].uuid,
+                    "naam": members[p.member_id].full_name,
+                    "score": round(p.score, 2),
+                    "toelichting": read(p.explanation, competencies, roles).summary,
+                }
+                for p in sorted(proposals, key=lambda p: (p.role_request_id, -p.score))
+            ],
+            "totaleScore": round(totals["optimal"], 2),
+            "totaleScorePerRolvraag": round(totals["greedy"], 2),
+            "plaatsenBezet": totals["filled"],
+            "optimaal": totals["proved"],
+        }
+        return Response(AutostaffSerializer(body).data)
 
 
 class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
