@@ -10,6 +10,7 @@ from assignments.models import (
     MatchingWeights,
     Opgave,
     OpgaveLogEntry,
+    Release,
     RoleRequest,
     RoleRequestCompetency,
 )
@@ -93,6 +94,19 @@ class AssignmentTransitionInline(admin.TabularInline):
     can_delete = False
 
 
+class ReleaseInline(admin.StackedInline):
+    """Read-only: releases are decided by the line manager, through the services."""
+
+    model = Release
+    fields = ["decision", "requested_at", "decided_by", "decided_at", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["member", "role_request", "hours_per_week", "start", "end", "state"]
@@ -101,7 +115,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["member__last_name", "role_request__opgave__title"]
     autocomplete_fields = ["member", "role_request"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
-    inlines = [AssignmentTransitionInline]
+    inlines = [ReleaseInline, AssignmentTransitionInline]
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

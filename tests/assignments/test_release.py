@@ -270,3 +270,11 @@ def test_demo_has_releases_waiting_for_the_demo_line_manager():
     demo_member = Member.objects.get(user__username="medewerker")
     assert demo_member.organisation.requires_release
     assert demo_member.line_manager == line_manager
+
+
+def test_admin_shows_the_release_of_an_inzet(admin_client, hr_user, line_manager):
+    assignment = accepted(member_of(line_manager), hr_user)
+    release_refuse(assignment=assignment, by=line_manager, reason="Piekdrukte")
+    url = reverse("admin:assignments_assignment_change", args=[assignment.pk])
+    body = admin_client.get(url).content.decode()
+    assert "Piekdrukte" in body and "niet vrijgegeven" in body
