@@ -65,7 +65,7 @@ def assignments_of(*, member: Member, today: date) -> tuple[list, list]:
     """The member's current inzet (accepted or confirmed, not ended) and everything past."""
     everything = list(
         member.assignments.exclude(state=AssignmentState.PROPOSED)
-        .select_related(*RELATED)
+        .select_related(*RELATED, "release")
         .order_by("-start", "pk")
     )
     current = [a for a in everything if a.state in BOOKED_STATES and a.end >= today]

@@ -278,3 +278,14 @@ def test_admin_shows_the_release_of_an_inzet(admin_client, hr_user, line_manager
     url = reverse("admin:assignments_assignment_change", args=[assignment.pk])
     body = admin_client.get(url).content.decode()
     assert "Piekdrukte" in body and "niet vrijgegeven" in body
+
+
+def test_member_sees_their_inzet_waiting_for_release(client, hr_user, line_manager):
+    member = member_of(line_manager)
+    accepted(member, hr_user)
+    refused = accepted(member, hr_user)
+    release_refuse(assignment=refused, by=line_manager, reason="Piekdrukte")
+    client.force_login(member.user)
+    body = client.get(reverse("member:assignments")).content.decode()
+    assert "wacht op vrijgave door je leidinggevende" in body
+    assert "niet vrijgegeven door je leidinggevende: Piekdrukte" in body
