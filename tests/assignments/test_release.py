@@ -289,3 +289,41 @@ def test_member_sees_their_inzet_waiting_for_release(client, hr_user, line_manag
     body = client.get(reverse("member:assignments")).content.decode()
     assert "wacht op vrijgave door je leidinggevende" in body
     assert "niet vrijgegeven door je leidinggevende: Piekdrukte" in body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_decisions_settle_once(line_manager):
+    """Approvals and refusals raced (a double click, two tabs): one decision stands."""
+    import threading
+
+    from django.db import connection
+
+    hr = UserFactory(groups=[access.HR_ADVISOR])
+    assignment = accepted(member_of(line_manager), hr)
+    barrier = threading.Barrier(6)
+    won: list[str] = []
+
+    def decide(approve: bool):
+        barrier.wait()
+        try:
+            if approve:
+                release_approve(assignment=assignment, by=line_manager)
+            else:
+                release_refuse(assignment=assignment, by=line_manager, reason="Te druk")
+            won.append("approved" if approve else "refused")
+        except StaffingError:
+            pass
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=decide, args=(i % 2 == 0,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 1
+    release = Release.objects.get(assignment=assignment)
+    assert release.decision == won[0]
+    expected = Assignment.State.ACCEPTED if won[0] == "approved" else Assignment.State.WITHDRAWN
+    assert state_of(assignment) == expected
+    assert AssignmentTransition.objects.filter(assignment=assignment, by=line_manager).count() == 1
