@@ -220,6 +220,8 @@ def autostaff_run_apply(
     reason in `run.outcome`, and the others go ahead. Choosing none closes the run.
     """
     run = AutostaffRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == AutostaffRun.Status.FAILED:
+        raise StaffingError(_("Deze berekening is mislukt; er is niets over te nemen."))
     if run.status != AutostaffRun.Status.DONE:
         raise StaffingError(_("Deze berekening is nog niet klaar."))
     if run.applied_at is not None:

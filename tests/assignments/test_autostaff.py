@@ -244,3 +244,25 @@ def test_applying_twice_at_once_proposes_once(hr_user, world):
         thread.join()
     assert sorted(outcomes) == ["applied", "refused"]
     assert Assignment.objects.count() == 2
+
+
+def test_the_sweep_restarts_a_run_whose_worker_died(hr_user, world):
+    long_ago = timezone.now() - timedelta(hours=1)
+    run = AutostaffRun.objects.create(
+        created_by=hr_user, status=AutostaffRun.Status.RUNNING, started_at=long_ago, progress=20
+    )
+    assert sweep_autostaff_runs() == 1
+    run.refresh_from_db()
+    assert (run.status, run.progress) == (AutostaffRun.Status.DONE, 100)
+
+
+def test_a_run_that_cannot_be_computed_ends_failed_not_stuck(hr_user, world, caplog):
+    run = AutostaffRun.objects.create(created_by=hr_user, selection={"opgave": "no uuid"})
+    with caplog.at_level(logging.ERROR, logger="assignments.autostaff_services"):
+        assert services.autostaff_run_compute(run_id=run.pk, today=TODAY) is True
+    run.refresh_from_db()
+    assert run.status == AutostaffRun.Status.FAILED
+    assert "mislukt" in run.error
+    assert "failed" in caplog.text
+    with pytest.raises(StaffingError, match="niets over te nemen"):
+        services.autostaff_run_apply(run=run, by=hr_user, chosen=[0], today=TODAY)
