@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assignments import autostaff_services as services
 from assignments.models import Assignment, AutostaffRun
@@ -117,6 +118,7 @@ def test_a_pending_run_shows_progress_and_says_the_broker_is_down(client, hr_use
     assert 'id="run-progress"' in page and 'for="run-progress"' in page
     assert "niet bereikbaar" in page
     assert 'hx-trigger="every 1s"' in page
+    assert f'href="{run_url(run)}">Vernieuwen</a>' in page  # without JavaScript
     fragment = client.get(run_url(run), **HX)
     assert "<html" not in fragment.content.decode()
     assert 'id="run-result"' in fragment.content.decode()
@@ -182,3 +184,17 @@ def test_take_over_nothing_closes_the_run(client, hr_user, served):
     run.refresh_from_db()
     assert run.applied_at is not None
     assert services.autostaff_runs_unpicked(now=run.applied_at) == []
+
+
+def test_a_queued_run_waits_and_a_failed_one_says_why(client, hr_user):
+    client.force_login(hr_user)
+    queued = AutostaffRun.objects.create(created_by=hr_user, queued_at=timezone.now())
+    page = client.get(run_url(queued), **HX).content.decode()
+    assert "in de wachtrij" in page and "niet bereikbaar" not in page
+    failed = AutostaffRun.objects.create(
+        created_by=hr_user, status=AutostaffRun.Status.FAILED, error="Het ging mis."
+    )
+    for headers in ({}, HX):
+        page = client.get(run_url(failed), **headers).content.decode()
+        assert "Het ging mis." in page
+        assert 'hx-trigger="every 1s"' not in page
