@@ -150,12 +150,62 @@ def _check_capacity(*, assignment: Assignment) -> None:
 
 
 def _locked(assignment: Assignment) -> Assignment:
-    """The assignment re-read under lock, after locking its member (the capacity guard).
+    """The assignment re-read under lock, after locking its opgave and its member.
 
-    Locks are always taken member first, then assignment, so two steps never deadlock.
+    Locks are always taken opgave first (where the manager's changes start too), then
+    member (the capacity guard), then assignment, so two steps never deadlock. The opgave
+    lock makes steps on one opgave's inzet, and the manager's changes to it, take turns.
     """
+    Opgave.objects.select_for_update(of=("self",)).filter(
+        role_requests__assignments=assignment.pk
+    ).get()
     Member.objects.select_for_update().filter(pk=assignment.member_id).get()
-    return Assignment.objects.select_for_update().select_related("member").get(pk=assignment.pk)
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("member", "role_request__opgave", "role_request__role")
+        .get(pk=assignment.pk)
+    )
+
+
+def _check_places_left(assignment: Assignment) -> None:
+    """Refuse booking inzet on a role request whose places are all confirmed.
+
+    Call holding the opgave's row lock, so that two confirmations cannot both take the
+    last place.
+    """
+    role_request = assignment.role_request
+    others = role_request.assignments.filter(state=AssignmentState.CONFIRMED).exclude(
+        pk=assignment.pk
+    )
+    if others.count() >= role_request.people:
+        raise StaffingError(
+            _("Alle plaatsen op deze rolvraag zijn al bevestigd; er kan niemand meer bij.")
+        )
+
+
+def _places_changed(*, role_request: RoleRequest, by: AbstractBaseUser) -> None:
+    """After inzet was confirmed or ended: a request whose places are all confirmed is
+    filled and wants no more candidates; one that lost a confirmed person opens again.
+    The first confirmation puts an open opgave in progress. Call holding the opgave's lock.
+    """
+    opgave = role_request.opgave
+    confirmed = role_request.assignments.filter(state=AssignmentState.CONFIRMED).count()
+    if confirmed and opgave.status == Opgave.Status.OPEN:
+        _set_status(opgave=opgave, by=by, to=Opgave.Status.IN_PROGRESS, action=LogAction.STARTED)
+    status = (
+        RoleRequest.Status.FILLED if confirmed >= role_request.people else RoleRequest.Status.OPEN
+    )
+    if role_request.status == status or role_request.status == RoleRequest.Status.WITHDRAWN:
+        return
+    role_request.status = status
+    role_request.save(update_fields=["status", "updated_at"])
+    action = (
+        LogAction.ROLE_REQUEST_FILLED
+        if status == RoleRequest.Status.FILLED
+        else (LogAction.ROLE_REQUEST_REOPENED)
+    )
+    _log(opgave=opgave, by=by, action=action, data=_role_request_data(role_request))
+    role_request_matches_invalidate(role_request_ids=[role_request.pk])
 
 
 @transaction.atomic
@@ -207,6 +257,7 @@ def assignment_accept(*, assignment: Assignment, by: AbstractBaseUser) -> Assign
     if assignment.member.user_id != by.pk:
         raise StaffingError(_("Alleen de medewerker zelf kan een voorstel accepteren."))
     if assignment.state == AssignmentState.PROPOSED:
+        _check_places_left(assignment)
         _check_capacity(assignment=assignment)
     _transition(assignment=assignment, to=AssignmentState.ACCEPTED, by=by)
     inzet_notifications.answered(assignment)
@@ -340,8 +391,10 @@ def assignment_confirm(*, assignment: Assignment, by: AbstractBaseUser) -> Assig
     assignment = _locked(assignment)
     _check_released(assignment)
     if assignment.state == AssignmentState.ACCEPTED:
+        _check_places_left(assignment)
         _check_capacity(assignment=assignment)
     _transition(assignment=assignment, to=AssignmentState.CONFIRMED, by=by)
+    _places_changed(role_request=assignment.role_request, by=by)
     inzet_notifications.confirmed(assignment)
     return assignment
 
@@ -351,7 +404,11 @@ def assignment_withdraw(*, assignment: Assignment, by: AbstractBaseUser, reason:
     assignment = _locked(assignment)
     if not reason.strip():
         raise StaffingError(_("Geef een reden op voor het intrekken."))
-    return _transition(assignment=assignment, to=AssignmentState.WITHDRAWN, by=by, reason=reason)
+    was_confirmed = assignment.state == AssignmentState.CONFIRMED
+    _transition(assignment=assignment, to=AssignmentState.WITHDRAWN, by=by, reason=reason)
+    if was_confirmed:
+        _places_changed(role_request=assignment.role_request, by=by)
+    return assignment
 
 
 # --------------------------------------------------------------------------------------
@@ -393,12 +450,15 @@ class LogAction:
     COPIED = "copied"
     UPDATED = "updated"
     OPENED = "opened"
+    STARTED = "started"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     ROLE_REQUEST_ADDED = "role_request_added"
     ROLE_REQUEST_CHANGED = "role_request_changed"
     ROLE_REQUEST_REMOVED = "role_request_removed"
     ROLE_REQUEST_WITHDRAWN = "role_request_withdrawn"
+    ROLE_REQUEST_FILLED = "role_request_filled"
+    ROLE_REQUEST_REOPENED = "role_request_reopened"
 
 
 @dataclass(frozen=True)

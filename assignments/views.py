@@ -327,12 +327,15 @@ ACTION_LABELS = {
     LogAction.COPIED: gettext_lazy("Opgave aangemaakt als kopie van ‘%(source)s’"),
     LogAction.UPDATED: gettext_lazy("Gegevens van de opgave gewijzigd"),
     LogAction.OPENED: gettext_lazy("Opgave geopend"),
+    LogAction.STARTED: gettext_lazy("Opgave in uitvoering: de eerste inzet is bevestigd"),
     LogAction.COMPLETED: gettext_lazy("Opgave afgerond"),
     LogAction.CANCELLED: gettext_lazy("Opgave geannuleerd"),
     LogAction.ROLE_REQUEST_ADDED: gettext_lazy("Rolvraag toegevoegd: %(role)s"),
     LogAction.ROLE_REQUEST_CHANGED: gettext_lazy("Rolvraag gewijzigd: %(role)s"),
     LogAction.ROLE_REQUEST_REMOVED: gettext_lazy("Rolvraag verwijderd: %(role)s"),
     LogAction.ROLE_REQUEST_WITHDRAWN: gettext_lazy("Rolvraag ingetrokken: %(role)s"),
+    LogAction.ROLE_REQUEST_FILLED: gettext_lazy("Rolvraag bezet: %(role)s"),
+    LogAction.ROLE_REQUEST_REOPENED: gettext_lazy("Rolvraag weer open: %(role)s"),
 }
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from assignments.models import Assignment, AssignmentTransition
+from assignments.models import Assignment, AssignmentTransition, Opgave, OpgaveLogEntry, RoleRequest
 from assignments.services import (
     StaffingError,
     assignment_accept,
@@ -55,6 +55,61 @@ def test_full_lifecycle_records_every_step(member, hr_user):
     ]
     member.refresh_from_db()
     assert member.matches_stale_since is not None  # booked hours changed
+
+
+def staffed(role_request, hr_user, **member_fields) -> Assignment:
+    """A new member proposed on `role_request` who accepted; HR has not confirmed yet."""
+    member = MemberFactory(user=UserFactory(groups=[access.MEMBER]), **member_fields)
+    assignment = assignment_propose(role_request=role_request, member=member, by=hr_user)
+    return assignment_accept(assignment=assignment, by=member.user)
+
+
+@pytest.mark.django_db
+def test_confirming_the_last_place_fills_the_request_and_starts_the_opgave(hr_user):
+    role_request = request_of(8, people=2)
+    first, second = staffed(role_request, hr_user), staffed(role_request, hr_user)
+
+    assignment_confirm(assignment=first, by=hr_user)
+    role_request.refresh_from_db()
+    assert role_request.opgave.status == Opgave.Status.IN_PROGRESS
+    assert role_request.status == RoleRequest.Status.OPEN
+    assignment_confirm(assignment=second, by=hr_user)
+
+    role_request.refresh_from_db()
+    assert role_request.status == RoleRequest.Status.FILLED
+    assert role_request.matches_stale_since is not None  # its candidates are dropped
+    log = OpgaveLogEntry.objects.filter(opgave=role_request.opgave).order_by("pk")
+    assert list(log.values_list("action", "from_status", "to_status")) == [
+        ("started", "open", "in_progress"),
+        ("role_request_filled", "", ""),
+    ]
+
+
+@pytest.mark.django_db
+def test_nobody_is_booked_on_a_request_whose_places_are_all_confirmed(hr_user):
+    role_request = request_of(8, people=1)
+    first, late = staffed(role_request, hr_user), staffed(role_request, hr_user)
+    candidate = MemberFactory(user=UserFactory(groups=[access.MEMBER]))
+    waiting = assignment_propose(role_request=role_request, member=candidate, by=hr_user)
+    assignment_confirm(assignment=first, by=hr_user)
+
+    with pytest.raises(StaffingError, match="Alle plaatsen op deze rolvraag zijn al bevestigd"):
+        assignment_confirm(assignment=late, by=hr_user)
+    with pytest.raises(StaffingError, match="Alle plaatsen"):
+        assignment_accept(assignment=waiting, by=waiting.member.user)
+    assert Assignment.objects.get(pk=late.pk).state == Assignment.State.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_withdrawing_confirmed_inzet_opens_a_filled_request_again(hr_user):
+    role_request = request_of(8, people=1)
+    assignment = assignment_confirm(assignment=staffed(role_request, hr_user), by=hr_user)
+    assignment_withdraw(assignment=assignment, by=hr_user, reason="Ziek gemeld")
+
+    role_request.refresh_from_db()
+    assert role_request.status == RoleRequest.Status.OPEN
+    assert role_request.opgave.status == Opgave.Status.IN_PROGRESS  # the work has begun
+    assert OpgaveLogEntry.objects.filter(action="role_request_reopened").count() == 1
 
 
 @pytest.mark.django_db
