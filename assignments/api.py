@@ -8,12 +8,15 @@ own and triggers the same match recomputes. An object the caller may not see ans
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -28,19 +31,23 @@ from assignments.autostaff_selectors import (
     autostaff_members,
     autostaff_requests,
 )
+from assignments.hr_selectors import role_requests_for_advisor, stored_score
 from assignments.matching.explain import names_for, read
 from assignments.matching.services import autostaff_compute
 from assignments.models import (
     Assignment,
     Match,
     Opgave,
+    Release,
     RoleRequest,
     RoleRequestCompetency,
 )
+from assignments.release_selectors import release_for
 from assignments.selectors import (
     assignments_visible_to,
     candidates_of,
     matches_visible_to,
+    opgave_owned,
     opgaven_visible_to,
     organisations_for_new_opgave,
     own_assignments,
@@ -54,18 +61,28 @@ from assignments.services import (
     assignment_accept,
     assignment_confirm,
     assignment_decline,
+    assignment_propose,
     assignment_withdraw,
+    opgave_cancel,
+    opgave_complete,
+    opgave_copy,
     opgave_create,
     opgave_open,
+    opgave_update,
+    release_approve,
+    release_refuse,
     role_request_create,
+    role_request_remove,
+    role_request_update,
 )
 from competencies.models import Competency, Role
 from config.api.fields import CodeRelatedField, UtcDateTimeField, UuidRelatedField
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.problems import Conflict, service_errors
-from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
+from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
 from pool.api import UUID_REGEX
 from pool.models import Member, Organisation
+from pool.selectors import members_in_pool_of
 
 
 @contextmanager
@@ -83,7 +100,33 @@ def require_group(request: Request, *groups: str) -> None:
         raise PermissionDenied
 
 
+def _name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 # --- Serializers ------------------------------------------------------------------------
+
+
+class PeriodSerializer(serializers.Serializer):
+    """Checks that `einddatum` is not before `startdatum`. On a PATCH, a date that is not
+    sent is the one the object (`instance`) has."""
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"einddatum": "De einddatum ligt voor de startdatum."}, code="order"
+            )
+        return attrs
+
+    def with_current(self, instance, **current) -> dict:
+        """The validated values over the instance's own (or those given in `current`): what
+        a service that takes every field (`opgave_update`, `role_request_update`) needs for
+        a PATCH."""
+        for field in self.fields.values():
+            current.setdefault(field.source, getattr(instance, field.source, None))
+        return {**current, **self.validated_data}
 
 
 class OpgaveSerializer(serializers.ModelSerializer):
@@ -130,10 +173,10 @@ class OpgaveSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_opdrachtgever(self, opgave: Opgave) -> str:
-        return opgave.owner.get_full_name() or opgave.owner.get_username()
+        return _name(opgave.owner)
 
 
-class OpgaveCreateSerializer(serializers.Serializer):
+class OpgaveCreateSerializer(PeriodSerializer):
     """The shape of a new opgave; `opgave_create` decides whether it may be made."""
 
     titel = serializers.CharField(source="title", max_length=200)
@@ -154,12 +197,22 @@ class OpgaveCreateSerializer(serializers.Serializer):
         source="governance", choices=Opgave.Governance.choices, required=False
     )
 
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError(
-                {"einddatum": "De einddatum ligt voor de startdatum."}, code="order"
-            )
-        return attrs
+
+class OpgaveUpdateSerializer(OpgaveCreateSerializer):
+    """A PATCH of an opgave: the fields sent change, the others stay; `opgave_update`
+    decides. The opgave may keep its own organisation, as in the browser's form."""
+
+    def __init__(self, opgave: Opgave | None = None, **kwargs) -> None:
+        super().__init__(opgave, partial=True, **kwargs)
+        self.fields["organisatie"].visible_to = partial(organisations_for_new_opgave, keep=opgave)
+
+
+class CopySerializer(serializers.Serializer):
+    startdatum = serializers.DateField(
+        source="start",
+        required=False,
+        help_text="Begin van de kopie; alle data schuiven even ver mee. Zonder: dezelfde data.",
+    )
 
 
 class CompetencyNeedSerializer(serializers.ModelSerializer):
@@ -220,7 +273,7 @@ class RoleRequestSerializer(serializers.ModelSerializer):
         return role_request.matches_stale_since is not None
 
 
-class RoleRequestCreateSerializer(serializers.Serializer):
+class RoleRequestCreateSerializer(PeriodSerializer):
     """The shape of a new role request; `role_request_create` decides."""
 
     opgave = UuidRelatedField(
@@ -243,12 +296,58 @@ class RoleRequestCreateSerializer(serializers.Serializer):
     toelichting = serializers.CharField(source="notes", required=False, allow_blank=True)
     competenties = CompetencyNeedSerializer(source="needs", many=True, required=False)
 
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError(
-                {"einddatum": "De einddatum ligt voor de startdatum."}, code="order"
-            )
-        return attrs
+
+class RoleRequestUpdateSerializer(RoleRequestCreateSerializer):
+    """A PATCH of a role request; `competenties`, when sent, replaces the list.
+    `role_request_update` decides (once someone is confirmed: only more people or a later
+    end)."""
+
+    opgave = None  # a role request stays on its opgave
+
+    def __init__(self, role_request: RoleRequest | None = None, **kwargs) -> None:
+        super().__init__(role_request, partial=True, **kwargs)
+
+    def with_current(self, instance: RoleRequest, **current) -> dict:
+        if "needs" in self.validated_data:
+            return {
+                **super().with_current(instance),
+                "needs": competency_needs(self.validated_data["needs"]),
+            }
+        needs = [
+            CompetencyNeed(n.competency_id, n.min_level, n.required)
+            for n in instance.competency_needs.all()
+        ]
+        return super().with_current(instance, needs=needs)
+
+
+def competency_needs(needs: Iterable[dict]) -> list[CompetencyNeed]:
+    """Validated `competenties` as the services take them. On a PATCH DRF fills in no
+    defaults, so `vereist` may be missing: vereist is what it defaults to."""
+    return [
+        CompetencyNeed(
+            competency_id=need["competency"].pk,
+            min_level=need["min_level"],
+            required=need.get("required", True),
+        )
+        for need in needs
+    ]
+
+
+RELEASE_NOT_REQUIRED = "not_required"
+
+
+class ReleaseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(RELEASE_NOT_REQUIRED, "niet nodig"), *Release.Decision.choices],
+        help_text="not_required: niet nodig; pending: gevraagd; approved: gegeven; "
+        "refused: geweigerd.",
+    )
+    gevraagdOp = UtcDateTimeField(allow_null=True)
+    besluitDoor = serializers.CharField(
+        allow_null=True, help_text="Naam van de leidinggevende die besloot."
+    )
+    besluitOp = UtcDateTimeField(allow_null=True)
+    reden = serializers.CharField(help_text="Waarom niet vrijgegeven; anders leeg.")
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -261,6 +360,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
     einddatum = serializers.DateField(source="end", help_text="Tot en met.")
     status = serializers.ChoiceField(source="state", choices=Assignment.State.choices)
     score = serializers.FloatField(allow_null=True, help_text="Matchscore bij het voorstel.")
+    vrijgave = serializers.SerializerMethodField(
+        help_text="Of de leidinggevende van de medewerker de uren moet vrijgeven, en hoe dat "
+        "is besloten (door wie, wanneer)."
+    )
     aangemaakt = UtcDateTimeField(source="created_at")
     gewijzigd = UtcDateTimeField(source="updated_at")
 
@@ -277,14 +380,63 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "einddatum",
             "status",
             "score",
+            "vrijgave",
             "aangemaakt",
             "gewijzigd",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(ReleaseSerializer)
+    def get_vrijgave(self, assignment: Assignment) -> dict:
+        """Needs `release__decided_by` selected with the inzet (the selectors do)."""
+        try:
+            release = assignment.release
+        except Release.DoesNotExist:
+            return ReleaseSerializer(
+                {
+                    "status": RELEASE_NOT_REQUIRED,
+                    "gevraagdOp": None,
+                    "besluitDoor": None,
+                    "besluitOp": None,
+                    "reden": "",
+                }
+            ).data
+        return ReleaseSerializer(
+            {
+                "status": release.decision,
+                "gevraagdOp": release.requested_at,
+                "besluitDoor": release.decided_by and _name(release.decided_by),
+                "besluitOp": release.decided_at,
+                "reden": release.reason,
+            }
+        ).data
+
+
+class ProposeSerializer(serializers.Serializer):
+    """HR proposes a member on a role request; `assignment_propose` decides."""
+
+    rolvraag = UuidRelatedField(
+        source="role_request",
+        model=RoleRequest,
+        visible_to=role_requests_for_advisor,
+        help_text="UUID van een rolvraag van een organisatie die de HR-adviseur bedient.",
+    )
+    medewerker = UuidRelatedField(
+        source="member",
+        model=Member,
+        visible_to=members_in_pool_of,
+        help_text="UUID van een medewerker uit de pool van de HR-adviseur.",
+    )
+
 
 class ReasonSerializer(serializers.Serializer):
     reden = serializers.CharField(max_length=2000, help_text="Waarom; de medewerker leest dit.")
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reden = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Waarom (niet verplicht)."
+    )
 
 
 class MatchPartSerializer(serializers.Serializer):
@@ -438,6 +590,12 @@ def _created(serializer: serializers.Serializer, request: Request, location: str
     )
 
 
+def _valid(serializer_class: type[serializers.Serializer], data, *args, **kwargs) -> dict:
+    serializer = serializer_class(*args, data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Opgaven: managers see and create their own; HR advisors see those of the
     organisations they serve."""
@@ -468,7 +626,64 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         opgave = self.get_object()
         with refusals_as_conflict():
             opgave_open(opgave=opgave, by=request.user)
+        return self._read(opgave)
+
+    def _read(self, opgave: Opgave) -> Response:
+        """The opgave as stored now, with the list's annotations."""
         return Response(self.get_serializer(self.get_queryset().get(pk=opgave.pk)).data)
+
+    def _own(self, request: Request, uuid) -> Opgave:
+        """An opgave the caller is the opdrachtgever of (the only ones they may change):
+        403 for anyone but an opdrachtgever, 404 for someone else's opgave."""
+        require_group(request, MANAGER)
+        return opgave_owned(user=request.user, uuid=uuid)
+
+    @extend_schema(request=OpgaveUpdateSerializer, responses={200: OpgaveSerializer, 409: CONFLICT})
+    def partial_update(self, request: Request, uuid=None) -> Response:
+        """Wijzig de gegevens van een eigen opgave; wat niet wordt meegestuurd, blijft.
+        Een nieuwe periode laat de matches van de rolvragen opnieuw berekenen."""
+        opgave = self._own(request, uuid)
+        data = OpgaveUpdateSerializer(
+            opgave, data=request.data, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        with service_errors(data), refusals_as_conflict():
+            opgave_update(opgave=opgave, by=request.user, **data.with_current(opgave))
+        return self._read(opgave)
+
+    def _close(self, request: Request, uuid, close) -> Response:
+        opgave = self._own(request, uuid)  # 404 before 400: nothing to learn by probing
+        reason = _valid(ReasonSerializer, request.data)["reden"]
+        with refusals_as_conflict():
+            close(opgave=opgave, by=request.user, reason=reason)
+        return self._read(opgave)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OpgaveSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="afronden")
+    def complete(self, request: Request, uuid=None) -> Response:
+        """Rond de opgave af: bevestigde inzet is klaar, andere inzet wordt ingetrokken."""
+        return self._close(request, uuid, opgave_complete)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OpgaveSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="annuleren")
+    def cancel(self, request: Request, uuid=None) -> Response:
+        """Annuleer de opgave: alle inzet erop wordt ingetrokken."""
+        return self._close(request, uuid, opgave_cancel)
+
+    @extend_schema(request=CopySerializer, responses={201: OpgaveSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="kopieren")
+    def copy(self, request: Request, uuid=None) -> Response:
+        """Een nieuw concept zoals deze opgave, met haar rolvragen en hun competenties;
+        niemand is erop ingezet."""
+        opgave = self._own(request, uuid)
+        data = CopySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors(data), refusals_as_conflict():
+            copy = opgave_copy(opgave=opgave, by=request.user, **data.validated_data)
+        copy = self.get_queryset().get(pk=copy.pk)
+        return _created(
+            self.get_serializer(copy), request, reverse("opgave-detail", args=[copy.uuid])
+        )
 
     @extend_schema(request=None, responses={200: AutostaffSerializer})
     @action(detail=True, methods=["post"], url_path="automatisch-bezetten")
@@ -537,20 +752,63 @@ class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         data = RoleRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        values["needs"] = [
-            CompetencyNeed(
-                competency_id=need["competency"].pk,
-                min_level=need["min_level"],
-                required=need["required"],
-            )
-            for need in values.pop("needs", [])
-        ]
+        values["needs"] = competency_needs(values.pop("needs", []))
         with service_errors(data), refusals_as_conflict():
             role_request = role_request_create(by=request.user, **values)
         role_request = self.get_queryset().get(pk=role_request.pk)
         return _created(
             self.get_serializer(role_request), request, f"{request.path}/{role_request.uuid}"
         )
+
+    def _own(self, request: Request, uuid) -> RoleRequest:
+        """A role request on an opgave the caller is the opdrachtgever of: 403 for anyone
+        but an opdrachtgever, 404 for any other request."""
+        require_group(request, MANAGER)
+        role_request = get_object_or_404(self.get_queryset(), uuid=uuid)
+        opgave_owned(user=request.user, uuid=role_request.opgave.uuid)
+        return role_request
+
+    @extend_schema(
+        request=RoleRequestUpdateSerializer,
+        responses={200: RoleRequestSerializer, 409: CONFLICT},
+    )
+    def partial_update(self, request: Request, uuid=None) -> Response:
+        """Wijzig een rolvraag van een eigen opgave; wat niet wordt meegestuurd, blijft.
+        Is er al iemand op bevestigd, dan kunnen alleen meer personen of een latere
+        einddatum. De matches worden opnieuw berekend."""
+        role_request = self._own(request, uuid)
+        data = RoleRequestUpdateSerializer(
+            role_request, data=request.data, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        with service_errors(data), refusals_as_conflict():
+            role_request_update(
+                role_request=role_request, by=request.user, **data.with_current(role_request)
+            )
+        return Response(self.get_serializer(self.get_queryset().get(pk=role_request.pk)).data)
+
+    @extend_schema(
+        parameters=[OptionalReasonSerializer],
+        responses={
+            204: OpenApiResponse(description="Verwijderd: er was nog nooit inzet op."),
+            200: OpenApiResponse(
+                RoleRequestSerializer,
+                description="Ingetrokken: er was inzet op, die is ook ingetrokken.",
+            ),
+            409: CONFLICT,
+        },
+    )
+    def destroy(self, request: Request, uuid=None) -> Response:
+        """Verwijder een rolvraag waarop nog niemand is bevestigd. Had ze nooit inzet, dan
+        verdwijnt ze (204); anders wordt ze ingetrokken, met de voorstellen en
+        geaccepteerde inzet erop, zodat de geschiedenis blijft (200)."""
+        role_request = self._own(request, uuid)
+        reason = _valid(OptionalReasonSerializer, request.query_params).get("reden", "")
+        with refusals_as_conflict():
+            kept = role_request_remove(role_request=role_request, by=request.user, reason=reason)
+        if kept is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=kept.pk)).data)
 
     @extend_schema(
         responses={200: MatchSerializer(many=True)},
@@ -610,9 +868,55 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(queryset.get(pk=assignment.pk)).data)
 
     def _reason(self, request: Request) -> str:
-        reason = ReasonSerializer(data=request.data)
-        reason.is_valid(raise_exception=True)
-        return reason.validated_data["reden"]
+        return _valid(ReasonSerializer, request.data)["reden"]
+
+    @extend_schema(request=ProposeSerializer, responses={201: AssignmentSerializer, 409: CONFLICT})
+    def create(self, request: Request) -> Response:
+        """HR stelt een medewerker voor op een rolvraag, met de opgeslagen matchscore; de
+        medewerker accepteert of wijst af."""
+        require_group(request, HR_ADVISOR)
+        data = _valid(ProposeSerializer, request.data, context=self.get_serializer_context())
+        role_request, member = data["role_request"], data["member"]
+        with refusals_as_conflict():
+            assignment = assignment_propose(
+                role_request=role_request,
+                member=member,
+                by=request.user,
+                score=stored_score(role_request=role_request, member=member),
+            )
+        return _created(
+            self.get_serializer(self.get_queryset().get(pk=assignment.pk)),
+            request,
+            f"{request.path}/{assignment.uuid}",
+        )
+
+    def _decide(self, request: Request, uuid, decide) -> Response:
+        """A release decision by the member's line manager; 404 for anyone else's."""
+        with refusals_as_conflict():
+            decide(release_for(user=request.user, uuid=uuid).assignment)
+        return Response(
+            self.get_serializer(release_for(user=request.user, uuid=uuid).assignment).data
+        )
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="vrijgeven")
+    def release(self, request: Request, uuid=None) -> Response:
+        """De leidinggevende geeft de uren van de medewerker vrij; HR kan dan bevestigen."""
+        require_group(request, LINE_MANAGER)
+        return self._decide(request, uuid, lambda a: release_approve(assignment=a, by=request.user))
+
+    @extend_schema(request=ReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="niet-vrijgeven")
+    def refuse_release(self, request: Request, uuid=None) -> Response:
+        """De leidinggevende houdt de uren, met een reden; de inzet wordt ingetrokken."""
+        require_group(request, LINE_MANAGER)
+        release_for(user=request.user, uuid=uuid)  # 404 before 400
+        reason = self._reason(request)
+        return self._decide(
+            request,
+            uuid,
+            lambda a: release_refuse(assignment=a, by=request.user, reason=reason),
+        )
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="accepteren")

@@ -26,32 +26,48 @@ from assignments.models import (
 )
 from assignments.selectors import open_role_requests_for_advisor, role_choices
 from pool.access import HR_ADVISOR, group_names
-from pool.models import MemberCompetency, Organisation
+from pool.models import Member, MemberCompetency, Organisation
+
+
+def role_requests_for_advisor(*, user: AbstractBaseUser) -> QuerySet[RoleRequest]:
+    """The role requests of the organisations the advisor serves (none for anyone else),
+    with their needs and active inzet."""
+    if HR_ADVISOR not in group_names(user):
+        return RoleRequest.objects.none()
+    return (
+        RoleRequest.objects.filter(opgave__organisation__hr_advisors=user)
+        .select_related("role", "opgave__organisation", "opgave__owner")
+        .prefetch_related(
+            Prefetch(
+                "competency_needs",
+                queryset=RoleRequestCompetency.objects.select_related("competency"),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(state__in=ACTIVE_STATES).select_related(
+                    "member__line_manager", "release"
+                ),
+                to_attr="active_assignments",
+            ),
+        )
+    )
 
 
 def role_request_for_advisor(*, user: AbstractBaseUser, uuid: UUID) -> RoleRequest:
     """A role request of an organisation the advisor serves; anything else is 404."""
-    if HR_ADVISOR not in group_names(user):
-        raise Http404
-    queryset = RoleRequest.objects.select_related(
-        "role", "opgave__organisation", "opgave__owner"
-    ).prefetch_related(
-        Prefetch(
-            "competency_needs",
-            queryset=RoleRequestCompetency.objects.select_related("competency"),
-        ),
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.filter(state__in=ACTIVE_STATES).select_related(
-                "member__line_manager", "release"
-            ),
-            to_attr="active_assignments",
-        ),
-    )
     try:
-        return queryset.get(uuid=uuid, opgave__organisation__hr_advisors=user)
+        return role_requests_for_advisor(user=user).get(uuid=uuid)
     except RoleRequest.DoesNotExist:
         raise Http404 from None
+
+
+def stored_score(*, role_request: RoleRequest, member: Member) -> float | None:
+    """The member's stored match score for the request: what a proposal records."""
+    return (
+        Match.objects.filter(role_request=role_request, member=member)
+        .values_list("score", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def role_request_action(request: HttpRequest, uuid) -> HttpResponse:
                 role_request=role_request,
                 member=member,
                 by=request.user,
-                score=_score_of(role_request, member),
+                score=selectors.stored_score(role_request=role_request, member=member),
             )
             messages.success(request, _done("propose", member))
         elif action in ("confirm", "withdraw"):
@@ -170,10 +170,6 @@ def _assignment(role_request, uuid) -> Assignment:
         return role_request.assignments.get(uuid=uuid)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def _score_of(role_request, member) -> float | None:
-    return member.matches.filter(role_request=role_request).values_list("score", flat=True).first()
 
 
 def _done(action: str, member: Member) -> str:

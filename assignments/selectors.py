@@ -311,9 +311,9 @@ def role_requests_visible_to(*, user: AbstractBaseUser) -> QuerySet[RoleRequest]
 
 
 def _with_related(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    return queryset.select_related("member", "role_request__opgave", "role_request__role").order_by(
-        "start", "pk"
-    )
+    return queryset.select_related(
+        "member", "role_request__opgave", "role_request__role", "release__decided_by"
+    ).order_by("start", "pk")
 
 
 def assignments_visible_to(*, user: AbstractBaseUser) -> QuerySet[Assignment]:

@@ -769,6 +769,8 @@ def opgave_copy(*, opgave: Opgave, by: AbstractBaseUser, start: date | None = No
     if opgave.owner_id != by.pk:
         raise OpgaveError(_("Je kunt alleen je eigen opgaven kopiëren."))
     shift = (start - opgave.start) if start else timedelta(0)
+    if shift and date.max - opgave.end < shift:  # the copy would end past the calendar
+        raise ValidationError({"start": _("Met deze startdatum zou de kopie te laat eindigen.")})
     copy = Opgave(
         owner=by,
         status=Opgave.Status.CONCEPT,

@@ -64,3 +64,8 @@ def problem(response, status: int) -> dict:
 def uuids(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {item["uuid"] for item in response.json()["results"]}
+
+
+def invalid_names(response) -> set[str]:
+    """Assert a 400 problem document, and return the names of its invalid params."""
+    return {p["name"] for p in problem(response, 400)["invalidParams"]}
