@@ -172,6 +172,34 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Usernames are personal data: axes logs ids and addresses only.
 AXES_VERBOSE = False
 
+# Optional single sign-on through OpenID Connect (config/oidc.py), on when
+# OIDC_RP_CLIENT_ID is set. Endpoints come from OIDC_OP_DISCOVERY_URL unless given one by one.
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("config.oidc.OIDCBackend")  # axes stays first
+    AXES_WHITELIST_CALLABLE = "config.oidc.axes_exempt"
+    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = env_required("OIDC_RP_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_OP_DISCOVERY_URL", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    if not OIDC_OP_DISCOVERY_URL and not all(
+        (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT)
+    ):
+        raise ImproperlyConfigured("Set OIDC_OP_DISCOVERY_URL or the OIDC_OP_*_ENDPOINT variables.")
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    # "rolpool-hr=HR-adviseur,rolpool-manager=opdrachtgever": provider group = Rolpool group.
+    OIDC_GROUP_MAP = {
+        key.strip(): group.strip()
+        for key, _, group in (item.partition("=") for item in env_list("OIDC_GROUP_MAP"))
+    }
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

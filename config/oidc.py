@@ -1,0 +1,251 @@
+"""Optional single sign-on through OpenID Connect (mozilla-django-oidc).
+
+Off unless OIDC_RP_CLIENT_ID is set (config/settings.py). The identity provider (Entra ID,
+Keycloak) decides who may use Rolpool: on every login the account's Rolpool groups are set
+from one claim through OIDC_GROUP_MAP, and a person whose claim maps to no Rolpool group is
+refused. Groups that are not Rolpool's own are never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+import jwt
+import requests
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.utils import import_from_settings
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
+
+from pool import access
+from pool.models import AuditEntry, Member
+from pool.services import audit_record
+
+logger = logging.getLogger(__name__)
+
+# Endpoint settings left empty are read from the provider's discovery document.
+DISCOVERED = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
+    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
+    "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
+    "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+}
+DISCOVERY_CACHE_SECONDS = 3600
+
+
+def enabled() -> bool:
+    return settings.OIDC_ENABLED
+
+
+def oidc_setting(name: str, *default):
+    """A mozilla-django-oidc setting; an empty endpoint comes from the discovery document."""
+    if name in DISCOVERED and not getattr(settings, name, "") and settings.OIDC_OP_DISCOVERY_URL:
+        return _discovery(settings.OIDC_OP_DISCOVERY_URL)[DISCOVERED[name]]
+    return import_from_settings(name, *default)
+
+
+def _discovery(url: str) -> dict:
+    key = f"oidc-discovery:{url}"
+    document = cache.get(key)
+    if document is None:
+        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        document = response.json()
+        cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+    return document
+
+
+def axes_exempt(request: HttpRequest, credentials: dict | None) -> bool:
+    """Axes counts wrong passwords; a single sign-on login has none to guess (the provider
+    throttles its own login page), and its failures carry no username, so counting them
+    would lock out everyone behind one address after a few refused logins."""
+    return "nonce" in (credentials or {})  # the callback view's credentials
+
+
+def mapped_groups(claims: dict) -> set[str]:
+    """The Rolpool groups that the provider's groups (or roles) claim maps to."""
+    values = claims.get(settings.OIDC_GROUPS_CLAIM) or []
+    if isinstance(values, str):  # a provider may send a single group as a string
+        values = [values]
+    groups = {settings.OIDC_GROUP_MAP[v] for v in values if v in settings.OIDC_GROUP_MAP}
+    if unknown := groups - set(access.ALL_GROUPS):
+        raise ImproperlyConfigured(f"OIDC_GROUP_MAP names groups Rolpool lacks: {unknown}")
+    return groups
+
+
+@transaction.atomic
+def oidc_account_update(*, user: AbstractBaseUser, claims: dict, groups: set[str]) -> None:
+    """Bring an account in line with the provider's claims; record changes of access.
+
+    Only Rolpool's groups follow the claim; the admin (is_staff) follows the functional
+    administrator's group, as for the accounts Rolpool makes itself.
+    """
+    for field, claim in (
+        ("email", "email"),
+        ("first_name", "given_name"),
+        ("last_name", "family_name"),
+    ):
+        if claims.get(claim):
+            setattr(user, field, claims[claim][: user._meta.get_field(field).max_length])
+    was_staff, user.is_staff = user.is_staff, access.ADMINISTRATOR in groups
+    user.save()
+    if was_staff != user.is_staff:
+        audit_record(
+            action=AuditEntry.Action.ACCOUNT_CHANGED,
+            by=None,
+            account=user,
+            data={"fields": ["is_staff"]},
+        )
+    current = set(user.groups.filter(name__in=access.ALL_GROUPS).values_list("name", flat=True))
+    added, removed = groups - current, current - groups
+    if added:
+        user.groups.add(*Group.objects.filter(name__in=added))
+    if removed:
+        user.groups.remove(*Group.objects.filter(name__in=removed))
+    if added or removed:
+        audit_record(
+            action=AuditEntry.Action.GROUPS_CHANGED,
+            by=None,
+            account=user,
+            data={"added": sorted(added), "removed": sorted(removed)},
+        )
+    _member_link(user=user, claims=claims)
+
+
+def _member_link(*, user: AbstractBaseUser, claims: dict) -> None:
+    """Give a member without an account this one, found by a verified e-mail address."""
+    email = claims.get("email")
+    if (
+        not email
+        or claims.get("email_verified") is False
+        or Member.objects.filter(user=user).exists()
+    ):
+        return
+    members = list(
+        Member.objects.select_for_update().filter(
+            email__iexact=email, user__isnull=True, anonymised_at__isnull=True
+        )[:2]
+    )
+    if len(members) == 1:  # two members with one address: an administrator decides
+        members[0].user = user
+        members[0].save(update_fields=["user"])
+
+
+class OIDCBackend(OIDCAuthenticationBackend):
+    """Accounts from the provider's claims: username from preferred_username, else sub.
+
+    The claims are the verified ID token's, completed by the userinfo endpoint (Entra ID
+    puts groups in the ID token only).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Django makes every backend for every password login too: read the settings (and
+        # perhaps the discovery document) only when a single sign-on login needs them.
+        self.UserModel = get_user_model()
+
+    def __getattr__(self, name: str):
+        if name.startswith("OIDC_"):
+            return self.get_settings(name, None)
+        raise AttributeError(name)
+
+    get_settings = staticmethod(oidc_setting)
+
+    def authenticate(self, request, **kwargs):
+        if "nonce" not in kwargs:  # not called by the callback view: a password login
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (
+            [audience] if isinstance(audience, str) else audience or []
+        ):
+            raise SuspiciousOperation("ID token is meant for another client.")
+        return payload
+
+    def get_userinfo(self, access_token, id_token, payload):
+        userinfo = super().get_userinfo(access_token, id_token, payload)
+        if userinfo.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("Userinfo is about someone else than the ID token.")
+        return {**payload, **userinfo}
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        claims = self.get_userinfo(access_token, id_token, payload)
+        username = claims.get("preferred_username") or claims.get("sub")
+        if not username:
+            raise SuspiciousOperation("No preferred_username or sub claim.")
+        groups = mapped_groups(claims)
+        with transaction.atomic():
+            user = (
+                self.UserModel.objects.select_for_update().filter(username__iexact=username).first()
+            )
+            if user is None:
+                if not groups:
+                    return self._refuse("no Rolpool group")
+                user = self.UserModel.objects.create_user(username)
+            elif user.is_superuser or not user.is_active:
+                # A superuser's rights do not come from groups: that account logs in with its
+                # password. An inactive (perhaps anonymised) account gets no data back.
+                return self._refuse("superuser or inactive account")
+            oidc_account_update(user=user, claims=claims, groups=groups)
+        return user if groups else self._refuse("no Rolpool group any more")
+
+    @staticmethod
+    def _refuse(reason: str) -> None:
+        logger.warning("Single sign-on refused: %s.", reason)
+        return None
+
+
+def _only_when_enabled(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not enabled():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class RequestView(OIDCAuthenticationRequestView):
+    get_settings = staticmethod(oidc_setting)
+
+
+class CallbackView(OIDCAuthenticationCallbackView):
+    get_settings = staticmethod(oidc_setting)
+
+    def get(self, request):
+        try:
+            return super().get(request)
+        except (SuspiciousOperation, jwt.InvalidTokenError, requests.RequestException) as error:
+            # A forged or expired answer, or a provider that does not respond: no login.
+            logger.warning("Single sign-on failed: %s", error)
+            return self.login_failure()
+
+    def login_failure(self):
+        messages.error(
+            self.request,
+            _(
+                "Inloggen met je organisatieaccount is niet gelukt. Heb je nog geen toegang "
+                "tot Rolpool, vraag die dan aan de functioneel beheerder."
+            ),
+        )
+        return redirect("login")
+
+
+# The login page links to the init URL without htmx: the provider's page is another site.
+authentication_init = _only_when_enabled(RequestView.as_view())
+authentication_callback = _only_when_enabled(CallbackView.as_view())
