@@ -16,6 +16,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
@@ -162,6 +163,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
         raise AttributeError(name)
 
     get_settings = staticmethod(oidc_setting)
+
+    def get_user(self, user_id):
+        # Django's own check, which mozilla-django-oidc leaves out: a session of an account
+        # deactivated since login ends.
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request, **kwargs):
         if "nonce" not in kwargs:  # not called by the callback view: a password login

@@ -203,6 +203,12 @@ def test_a_provider_that_does_not_answer_refuses_the_login(client, op, settings)
     assert_refused(client, client.get(back.removeprefix("http://testserver")))
 
 
+def test_an_account_deactivated_after_login_loses_its_session(client, op):
+    sign_in(client, op, person("rolpool-medewerker"))
+    User.objects.filter(username=USERNAME).update(is_active=False)
+    assert client.get(reverse("notifications:list")).status_code == 302
+
+
 def test_logout_ends_the_session(client, op):
     sign_in(client, op, person("rolpool-medewerker"))
     response = client.post(reverse("logout"))
