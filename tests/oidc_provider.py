@@ -28,6 +28,21 @@ GROUP_MAP = {
     "rolpool-beheer": "functioneel beheerder",
 }
 
+USERNAME = "j.jansen@utrecht.nl"
+
+
+def person(*groups: str, **claims) -> dict:
+    """Claims of someone in the provider's `groups`."""
+    return {
+        "sub": "a1b2c3",
+        "preferred_username": USERNAME,
+        "email": USERNAME,
+        "given_name": "Jan",
+        "family_name": "Jansen",
+        "groups": list(groups),
+        **claims,
+    }
+
 
 def oidc_settings(settings, *, discovery_url: str = "", **endpoints: str) -> None:
     """Turn single sign-on on, as config/settings.py does from the environment."""
@@ -64,10 +79,11 @@ class Provider:
         self.codes: dict[str, dict] = {}  # code → the authorization request's parameters
         self.tokens: dict[str, dict] = {}  # access token → claims
 
-    def start(self) -> None:
+    def __enter__(self) -> Provider:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
 
-    def stop(self) -> None:
+    def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
 

@@ -19,22 +19,19 @@ from django.urls import reverse
 from pool import access
 from pool.models import AuditEntry
 from tests.factories import MemberFactory, UserFactory
-from tests.oidc_provider import Provider, oidc_settings
+from tests.oidc_provider import USERNAME, Provider, oidc_settings, person
 from tests.test_deploy import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 
 INIT = reverse("oidc_authentication_init")
 CALLBACK = reverse("oidc_authentication_callback")
-USERNAME = "j.jansen@utrecht.nl"
 
 
 @pytest.fixture(scope="module")
 def provider():
-    provider = Provider()
-    provider.start()
-    yield provider
-    provider.stop()
+    with Provider() as provider:
+        yield provider
 
 
 @pytest.fixture
@@ -42,18 +39,6 @@ def op(provider, settings) -> Provider:
     provider.reset()
     oidc_settings(settings, discovery_url=provider.discovery_url)
     return provider
-
-
-def person(*groups: str, **claims) -> dict:
-    return {
-        "sub": "a1b2c3",
-        "preferred_username": USERNAME,
-        "email": "j.jansen@utrecht.nl",
-        "given_name": "Jan",
-        "family_name": "Jansen",
-        "groups": list(groups),
-        **claims,
-    }
 
 
 def sign_in(client, op: Provider, claims: dict, *, start: str = INIT):
