@@ -46,7 +46,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Gemeente {n}")
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    # GM9000–GM9999: no real municipality has such a code, and it stays six characters.
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
 
 
 class CompetencyGroupFactory(factory.django.DjangoModelFactory):
