@@ -91,4 +91,8 @@ def test_propose_accept_confirm(page: Page, axe, browser_problems):
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_text("De inzet van Sanne Bakker is bevestigd")).to_be_visible()
     expect(page.get_by_text("Sanne Bakker – bevestigd")).to_be_visible()
+    # The heatmap shows her confirmed hours in the weeks of the request.
+    page.get_by_role("link", name="Pooloverzicht").click()
+    sanne = page.get_by_role("row").filter(has_text="Sanne Bakker")
+    expect(sanne.get_by_role("cell").filter(has_text="8 van 16 uur").first).to_be_visible()
     assert_no_problems(browser_problems)

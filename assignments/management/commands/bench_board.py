@@ -1,4 +1,4 @@
-"""Benchmark the HR staffing pages through Django's stack; prints JSON as its last line.
+"""Benchmark the HR staffing and pool-overview pages through Django's stack; prints JSON as its last line.
 
 Each page is requested through the test Client, logged in as the demo HR advisor (who
 serves every municipality of the data set), so the figures include middleware, the
@@ -61,11 +61,13 @@ def pages(*, today) -> list[Page]:
             f"{detail}?{urlencode({'zoek': 'samenwerkn'})}",
             "candidate-results",
         ),
+        Page("capacity", reverse("hr:capacity")),
+        Page("shortages", reverse("hr:shortages")),
     ]
 
 
 class Command(BenchCommand):
-    help = "Build (or reuse) a benchmark pool and time the HR board and request pages."
+    help = "Build (or reuse) a benchmark pool and time the HR board, request and overview pages."
 
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)
