@@ -43,7 +43,11 @@ export ROLPOOL_LOADTEST_SUMMARY=$OUT/summary.json
 mkdir -p "$OUT"
 rm -f "$ROLPOOL_LOADTEST_SUMMARY"
 $BIN/python manage.py migrate --no-input -v0
-$BIN/python manage.py collectstatic --no-input -v0
+# Collecting (and compressing) the static files takes minutes: only when they changed.
+MANIFEST=var/static/staticfiles.json
+if [ ! -f "$MANIFEST" ] || [ -n "$(find static -newer "$MANIFEST" -print -quit)" ]; then
+    $BIN/python manage.py collectstatic --no-input -v0
+fi
 $BIN/python manage.py seed_demo --if-empty --members "$MEMBERS" --opgaven "$OPGAVEN"
 $BIN/python manage.py loadtest_accounts --per-group "$USERS"
 # No worker runs here: compute what seeding left stale now, and give PostgreSQL the
@@ -56,7 +60,7 @@ connection.cursor().execute('ANALYZE')
 "
 
 $BIN/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-    --log-file "$OUT/gunicorn.log" &
+    >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
