@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Empty when that Chromium is absent: the tests then use Playwright's own build.
 export ROLPOOL_CHROMIUM := $(if $(wildcard $(CHROMIUM)),$(CHROMIUM),)
 
-.PHONY: run test setup browser lint messages clean
+.PHONY: run test setup browser lint messages clean loadtest
 
 run: setup
 	$(BIN)/python -m config.devstack run
@@ -54,6 +54,10 @@ messages: $(PY_STAMP)
 	msgfilter --keep-header -i $(NL_PO) -o $(NL_PO) sed -e d
 	msgen --force-po -o $(NL_PO) $(NL_PO)
 	msgattrib --no-obsolete -o $(EN_PO) $(EN_PO)
+
+# The load test of issue 7 (see docs/performance.md); not part of `make test`.
+loadtest: setup
+	bench/loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) node_modules var
