@@ -14,6 +14,7 @@ from itertools import groupby
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Max, Prefetch, Q, QuerySet, TextChoices
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from assignments.matching.adapter import free_hours, week_of, weekly_hours
 from assignments.models import Assignment, AssignmentState, RoleRequestCompetency
 from assignments.selectors import open_role_requests_for_advisor
-from pool.models import Member, MemberCompetency, Organisation, RoleExperience
+from pool.models import Member, Organisation, RoleExperience
 from pool.selectors import members_in_pool_of
 
 WEEKS_AHEAD = 12
@@ -311,6 +312,28 @@ def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
     )
 
 
+# Supply per row, summed by the database: the members with any free hours come in as two
+# arrays (ids, mean free hours per week) and are joined like a table.
+ROLE_SUPPLY = """
+    SELECT experience.role_id, SUM(free.hours), COUNT(*) FILTER (WHERE free.hours > %(tolerance)s)
+    FROM pool_roleexperience AS experience
+    JOIN unnest(%(members)s::bigint[], %(hours)s::float8[]) AS free (member_id, hours)
+      ON free.member_id = experience.member_id
+    WHERE experience.role_id = ANY(%(roles)s) AND experience.experience >= %(experience)s
+    GROUP BY experience.role_id
+"""
+COMPETENCY_SUPPLY = """
+    SELECT asked.competency_id, asked.level, SUM(free.hours),
+           COUNT(*) FILTER (WHERE free.hours > %(tolerance)s)
+    FROM unnest(%(competencies)s::bigint[], %(levels)s::int[]) AS asked (competency_id, level)
+    JOIN pool_membercompetency AS held
+      ON held.competency_id = asked.competency_id AND held.level >= asked.level
+    JOIN unnest(%(members)s::bigint[], %(hours)s::float8[]) AS free (member_id, hours)
+      ON free.member_id = held.member_id
+    GROUP BY asked.competency_id, asked.level
+"""
+
+
 def _add_supply(
     *,
     user: AbstractBaseUser,
@@ -318,35 +341,39 @@ def _add_supply(
     roles: dict[int, Shortage],
     competencies: dict[tuple[int, int], Shortage],
 ) -> None:
-    """Add the free hours of the members who qualify for each row (five queries)."""
+    """Add the free hours of the members who qualify for each row (six queries; five when
+    no competency is asked).
+
+    The members' free hours come from the weekly-hours helpers; the database joins the
+    members with any free hours to their role experience and competencies and sums them.
+    """
     pool = members_in_pool_of(user=user)
     member_rows = sorted(pool.order_by().values_list("pk", "pool_hours"))
     ids = np.array([row[0] for row in member_rows], dtype=np.int64)
     in_scope = Q(member__in=pool.values("pk"))
     free = free_hours(ids, [row[1] for row in member_rows], in_scope, first, QUARTER_WEEKS)
-    mean_free = dict(zip(ids.tolist(), np.maximum(free, 0).mean(axis=1).tolist(), strict=True))
-
-    def add(row: Shortage, member_id: int) -> None:
-        hours = mean_free[member_id]
-        row.supply_hours += hours
-        row.supply_people += hours > TOLERANCE
-
-    for member_id, role_id in RoleExperience.objects.filter(
-        in_scope,
-        role_id__in=list(roles),
-        experience__gte=RoleExperience.Experience.SOME,
-    ).values_list("member_id", "role_id"):
-        add(roles[role_id], member_id)
-
-    levels_asked = defaultdict(list)
-    for competency_id, level in competencies:
-        levels_asked[competency_id].append(level)
-    for member_id, competency_id, level in MemberCompetency.objects.filter(
-        in_scope, competency_id__in=list(levels_asked)
-    ).values_list("member_id", "competency_id", "level"):
-        for asked in levels_asked[competency_id]:
-            if level >= asked:
-                add(competencies[(competency_id, asked)], member_id)
+    mean_free = np.maximum(free, 0).mean(axis=1, dtype=np.float64)
+    some = mean_free > 0  # members without free hours add nothing to any row
+    asked = sorted(competencies)
+    params = {
+        "members": ids[some].tolist(),
+        "hours": mean_free[some].tolist(),
+        "tolerance": TOLERANCE,
+        "roles": list(roles),
+        "experience": RoleExperience.Experience.SOME,
+        "competencies": [competency_id for competency_id, _level in asked],
+        "levels": [level for _competency_id, level in asked],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(ROLE_SUPPLY, params)
+        for role_id, hours, people in cursor.fetchall():
+            roles[role_id].supply_hours, roles[role_id].supply_people = hours, people
+        if not asked:
+            return
+        cursor.execute(COMPETENCY_SUPPLY, params)
+        for competency_id, level, hours, people in cursor.fetchall():
+            row = competencies[(competency_id, level)]
+            row.supply_hours, row.supply_people = hours, people
 
 
 # --- Fair distribution --------------------------------------------------------------------
