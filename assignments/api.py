@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -116,7 +117,7 @@ class PeriodSerializer(serializers.Serializer):
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end < start:
             raise serializers.ValidationError(
-                {"einddatum": "De einddatum ligt voor de startdatum."}, code="order"
+                {"einddatum": _("De einddatum ligt voor de startdatum.")}, code="order"
             )
         return attrs
 
@@ -338,7 +339,7 @@ RELEASE_NOT_REQUIRED = "not_required"
 
 class ReleaseSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[(RELEASE_NOT_REQUIRED, "niet nodig"), *Release.Decision.choices],
+        choices=[(RELEASE_NOT_REQUIRED, _("niet nodig")), *Release.Decision.choices],
         help_text="not_required: niet nodig; pending: gevraagd; approved: gegeven; "
         "refused: geweigerd.",
     )

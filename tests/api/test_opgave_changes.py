@@ -377,3 +377,30 @@ def test_delete_rolvraag_with_someone_confirmed_is_409(api, manager, opgave):
     body = problem(api.as_user(manager).delete(f"{API}/rolvragen/{role_request.uuid}"), 409)
     assert "bevestigd" in body["detail"]
     assert RoleRequest.objects.get(pk=role_request.pk).status == RoleRequest.Status.OPEN
+
+
+# --- The OpenAPI document --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "success"),
+    [
+        ("/opgaven/{uuid}", "patch", "200"),
+        ("/opgaven/{uuid}/afronden", "post", "200"),
+        ("/opgaven/{uuid}/annuleren", "post", "200"),
+        ("/opgaven/{uuid}/kopieren", "post", "201"),
+        ("/rolvragen/{uuid}", "patch", "200"),
+        ("/rolvragen/{uuid}", "delete", "204"),
+        ("/inzetten", "post", "201"),
+        ("/inzetten/{uuid}/vrijgeven", "post", "200"),
+        ("/inzetten/{uuid}/niet-vrijgeven", "post", "200"),
+    ],
+)
+def test_new_operations_are_documented_with_their_errors(db, client, path, method, success):
+    operation = client.get(f"{API}/openapi.json").json()["paths"][API + path][method]
+    assert operation["description"]
+    assert {success, "400", "403", "404", "409"} <= set(operation["responses"])
+    conflict = operation["responses"]["409"]["content"]
+    assert conflict["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
