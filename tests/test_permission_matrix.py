@@ -48,6 +48,7 @@ from tests.factories import (
     RoleRequestFactory,
     UserFactory,
 )
+from tests.oidc_provider import oidc_settings
 
 ANON = "anonymous"
 GROUPS = (
@@ -107,6 +108,16 @@ def _side(organisation, users: dict[str, User], *, requires_release: bool) -> di
         "learning_goal": LearningGoalFactory(member=member),
         "run": AutostaffRun.objects.create(created_by=users[access.HR_ADVISOR]),
     }
+
+
+@pytest.fixture(autouse=True)
+def single_sign_on(settings):
+    """Single sign-on on (tests/security/test_oidc.py logs in for real; no row reaches the
+    provider, which does not exist)."""
+    oidc_settings(
+        settings,
+        **{name: f"https://login.example.nl/{name}" for name in ("authorization", "token", "user")},
+    )
 
 
 @pytest.fixture
@@ -174,6 +185,8 @@ MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     "ready": (NONE, {"GET": "503 503 503 503 503 503"}),
     "login": (NONE, {"GET": "200 302 302 302 302 302", "POST": "200 302 302 302 302 302"}),
     "logout": (NONE, {"POST": "302 302 302 302 302 302"}),
+    "oidc_authentication_init": (NONE, {"GET": "302 302 302 302 302 302"}),  # to the provider
+    "oidc_authentication_callback": (NONE, {"GET": "302 302 302 302 302 302"}),  # no code: login page
     "set_language": (NONE, {"POST": "302 302 302 302 302 302"}),
     # Mijn profiel (pool)
     "pool:profile": (NONE, {"GET": "302 200 403 403 403 403"}),
