@@ -15,10 +15,10 @@ from itertools import groupby
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Max, Prefetch, Q, QuerySet, TextChoices
+from django.db.models import Max, Q, QuerySet, TextChoices
 from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assignments.matching.adapter import free_hours, week_of, weekly_hours
 from assignments.models import Assignment, AssignmentState, RoleRequestCompetency
@@ -267,37 +267,37 @@ def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
     """
     first = week_of(today)
     horizon_end = first + timedelta(weeks=QUARTER_WEEKS)
-    requests = [
-        request
-        for request in open_role_requests_for_advisor(user=user)
-        .filter(end__gte=today, start__lt=horizon_end)
-        .prefetch_related(
-            Prefetch(
-                "competency_needs",
-                queryset=RoleRequestCompetency.objects.filter(required=True).select_related(
-                    "competency"
-                ),
-            )
+    name = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+    requests = {
+        pk: (role_id, role_name, float(hours) * (people - staffed), people - staffed)
+        for pk, role_id, role_name, hours, people, staffed in open_role_requests_for_advisor(
+            user=user
         )
-        if request.people > request.staffed
-    ]
+        .filter(end__gte=today, start__lt=horizon_end)
+        .order_by()
+        .values_list("pk", "role_id", f"role__{name}", "hours_per_week", "people", "staffed")
+        if people > staffed
+    }
+    needs = defaultdict(list)
+    if requests:
+        for request_id, *need in RoleRequestCompetency.objects.filter(
+            role_request_id__in=list(requests), required=True
+        ).values_list("role_request_id", "competency_id", "min_level", f"competency__{name}"):
+            needs[request_id].append(need)
 
     roles: dict[int, Shortage] = {}
     competencies: dict[tuple[int, int], Shortage] = {}
-    for request in requests:
-        places = request.people - request.staffed
-        rows = [roles.setdefault(request.role_id, Shortage(Dimension.ROLE, request.role.name))]
-        for need in request.competency_needs.all():
+    for request_id, (role_id, role_name, hours, places) in requests.items():
+        rows = [roles.setdefault(role_id, Shortage(Dimension.ROLE, role_name))]
+        for competency_id, min_level, competency_name in needs[request_id]:
             rows.append(
                 competencies.setdefault(
-                    (need.competency_id, need.min_level),
-                    Shortage(
-                        Dimension.COMPETENCY, _level_label(need.competency.name, need.min_level)
-                    ),
+                    (competency_id, min_level),
+                    Shortage(Dimension.COMPETENCY, _level_label(competency_name, min_level)),
                 )
             )
         for row in rows:
-            row.demand_hours += float(request.hours_per_week) * places
+            row.demand_hours += hours
             row.demand_people += places
             row.requests += 1
 

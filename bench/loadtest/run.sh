@@ -8,12 +8,14 @@
 # 1. builds the data set when the database is empty (seed_demo, 20,000 members and
 #    2,000 opgaven), creates the load-test accounts and computes the matches;
 # 2. starts gunicorn with production settings (DJANGO_DEBUG=0) and 2 workers per core;
-# 3. runs Locust headless: 200 people, 20 more per second, for 2 minutes;
-# 4. prints the summary as one JSON line (the last line) and stops gunicorn.
+# 3. runs Locust headless: 200 people, 2 more per second (each logs in first), then all
+#    of them browse for 2 minutes; Locust's statistics restart once all are started;
+# 4. prints the summary as one JSON line (the last line), the browsing apart from the
+#    logins, and stops gunicorn.
 #
 # Sizes and load can be changed through the environment (see the defaults below), e.g.
-# LOADTEST_USERS=20 LOADTEST_DURATION=20s for a quick try. Everything the run writes
-# (Locust's CSV files, logs, the summary) goes to var/loadtest/.
+# LOADTEST_USERS=20 LOADTEST_DURATION=20 (seconds of browsing) for a quick try.
+# Everything the run writes (Locust's CSV files, logs, the summary) goes to var/loadtest/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,8 +25,10 @@ PORT=${LOADTEST_PORT:-8001}
 MEMBERS=${LOADTEST_MEMBERS:-20000}
 OPGAVEN=${LOADTEST_OPGAVEN:-2000}
 USERS=${LOADTEST_USERS:-200}
-SPAWN_RATE=${LOADTEST_SPAWN_RATE:-20}
-DURATION=${LOADTEST_DURATION:-2m}
+# A login checks a password (PBKDF2, ~0.8 s of a core): 2 a second leave room for browsing.
+SPAWN_RATE=${LOADTEST_SPAWN_RATE:-2}
+DURATION=${LOADTEST_DURATION:-120}  # seconds of browsing once everyone is started
+RAMP=$(((USERS + SPAWN_RATE - 1) / SPAWN_RATE))
 WORKERS=${LOADTEST_WORKERS:-$((2 * $(nproc)))}
 
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rolpool_load}
@@ -69,10 +73,12 @@ for _ in $(seq 60); do
 done
 curl -fs "http://127.0.0.1:$PORT/health" >/dev/null || { echo "gunicorn did not start" >&2; exit 1; }
 
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg) before the run; $USERS users for $DURATION" >&2
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) before the run;" \
+    "$USERS users started in ${RAMP}s, then browsing for ${DURATION}s" >&2
 # Locust exits non-zero when any request failed; the summary reports that.
 $BIN/locust -f bench/loadtest/locustfile.py --headless --only-summary \
-    -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" --host "http://127.0.0.1:$PORT" \
+    -u "$USERS" -r "$SPAWN_RATE" -t "$((RAMP + DURATION))s" --reset-stats \
+    --host "http://127.0.0.1:$PORT" \
     --csv "$OUT/locust" >"$OUT/locust.log" 2>&1 || true
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) after the run" >&2
 cat "$ROLPOOL_LOADTEST_SUMMARY"
