@@ -303,7 +303,8 @@ SPECTACULAR_SETTINGS = {
         "HR-systemen en BI. Volgt de NL API Design Rules."
     ),
     # SemVer; also sent as the API-Version header on every /api/ response (API-57).
-    "VERSION": "1.0.0",
+    # 1.1.0: proposing, changing and closing opgaven and rolvragen, and release steps.
+    "VERSION": "1.1.0",
     "CONTACT": {
         "name": "Rolpool",
         "email": os.environ.get("ROLPOOL_API_CONTACT", "rolpool@localhost"),
