@@ -25,7 +25,7 @@ from assignments.models import (
 )
 from assignments.services import FIXING_STATES, OPGAVE_ORGANISATION_KINDS
 from competencies.models import Competency, Role
-from pool.access import HR_ADVISOR, MANAGER, MEMBER, group_names
+from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
 from pool.models import Organisation
 
 
@@ -318,11 +318,17 @@ def _with_related(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
 
 def assignments_visible_to(*, user: AbstractBaseUser) -> QuerySet[Assignment]:
     """Members see their own inzet; HR advisors all inzet on the opgaven they staff;
-    managers the people confirmed on their own opgaven (issue 7)."""
+    managers the people confirmed on their own opgaven (issue 7); line managers the inzet
+    that takes their own people's hours, as on their release pages."""
     groups = group_names(user)
     visible = Q(pk__in=[])
     if MEMBER in groups:
         visible |= Q(member__user=user)
+    if LINE_MANAGER in groups:
+        visible |= Q(
+            member__line_manager=user,
+            state__in=(*Assignment.BOOKED_STATES, AssignmentState.COMPLETED),
+        )
     followed = opgaven_visible_to(user=user).values("pk")
     if HR_ADVISOR in groups:
         visible |= Q(role_request__opgave__in=followed)

@@ -186,6 +186,17 @@ def test_a_decided_release_is_409(api, line_manager, accepted):
     assert "al besloten" in body["detail"]
 
 
+def test_a_line_manager_reads_the_inzet_that_takes_their_peoples_hours(
+    api, line_manager, accepted, role_request
+):
+    AssignmentFactory(member=accepted.member)  # only proposed: takes no hours yet
+    AssignmentFactory(role_request=role_request, state=State.CONFIRMED)  # someone else's
+    body = api.as_user(line_manager).get(f"{API}/inzetten").json()
+    assert [row["uuid"] for row in body["results"]] == [str(accepted.uuid)]
+    other = api.as_user(UserFactory(groups=[access.LINE_MANAGER])).get(f"{API}/inzetten")
+    assert other.json()["results"] == []
+
+
 def test_another_line_manager_gets_404(api, accepted):
     other = UserFactory(groups=[access.LINE_MANAGER])
     client = api.as_user(other)
