@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
 from itertools import groupby
 
 import numpy as np
@@ -37,7 +38,13 @@ WORKED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CONFIRMED, Assignment
 
 def hours_text(value: float) -> str:
     """Hours as people read them: "24", "7,5" (localised, at most one decimal)."""
-    return floatformat(round(value, 1), -1)
+    return _hours_text(round(value, 1), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _hours_text(value: float, language: str | None) -> str:
+    # A heatmap page shows ~1,500 figures of a few dozen values; floatformat is slow.
+    return floatformat(value, -1)
 
 
 # --- Members and filters ------------------------------------------------------------------
@@ -91,6 +98,20 @@ class Utilisation(TextChoices):
     FULL = "full", gettext_lazy("vol")
     OVERBOOKED = "overbooked", gettext_lazy("overboekt")
 
+    @property
+    def mark(self) -> str:
+        """A shape per state, so the heatmap does not speak by colour alone."""
+        return UTILISATION_MARKS[self]
+
+
+UTILISATION_MARKS = {
+    Utilisation.UNAVAILABLE: "–",
+    Utilisation.FREE: "○",
+    Utilisation.PARTLY: "◐",
+    Utilisation.FULL: "●",
+    Utilisation.OVERBOOKED: "▲",
+}
+
 
 @dataclass(frozen=True)
 class WeekCell:
@@ -103,7 +124,7 @@ class WeekCell:
     def free(self) -> float:
         return max(self.capacity - self.booked, 0.0)
 
-    @property
+    @cached_property  # read three times per cell by the heatmap
     def utilisation(self) -> Utilisation:
         if self.booked > self.capacity + TOLERANCE:
             return Utilisation.OVERBOOKED
@@ -115,15 +136,27 @@ class WeekCell:
             return Utilisation.PARTLY
         return Utilisation.FULL
 
-    @property
+    @cached_property
+    def booked_text(self) -> str:
+        return hours_text(self.booked)
+
+    @cached_property
+    def capacity_text(self) -> str:
+        return hours_text(self.capacity)
+
+    @cached_property
+    def proposed_text(self) -> str:
+        return hours_text(self.proposed)
+
+    @cached_property
     def text(self) -> str:
         """The cell in words, for screen readers and the table view."""
         text = _("%(booked)s van %(capacity)s uur") % {
-            "booked": hours_text(self.booked),
-            "capacity": hours_text(self.capacity),
+            "booked": self.booked_text,
+            "capacity": self.capacity_text,
         }
         if self.proposed > TOLERANCE:
-            text += ", " + _("%(proposed)s voorgesteld") % {"proposed": hours_text(self.proposed)}
+            text += ", " + _("%(proposed)s voorgesteld") % {"proposed": self.proposed_text}
         return text
 
 
