@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,9 +69,14 @@ def committed_db(django_db_serialized_rollback, transactional_db):
     """
 
 
-@pytest.fixture
-def celery_worker_process(committed_db) -> Iterator[subprocess.Popen]:
-    """A real Celery worker process on the real broker, using the test database."""
+@contextmanager
+def worker_running(*pool: str) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on the real broker, using the test database.
+
+    `pool` picks the execution pool; the default, solo, runs tasks in the worker process
+    itself, while ("--pool", "prefork", "--concurrency", "1") runs them in a child process
+    that a test can kill.
+    """
     env = {**os.environ, "DATABASE_URL": worker_database_url(), "DATABASE_CONN_MAX_AGE": "0"}
     worker = subprocess.Popen(  # noqa: S603 - fixed command
         [
@@ -80,8 +86,7 @@ def celery_worker_process(committed_db) -> Iterator[subprocess.Popen]:
             "-A",
             "config",
             "worker",
-            "--pool",
-            "solo",
+            *(pool or ("--pool", "solo")),
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
@@ -102,3 +107,9 @@ def celery_worker_process(committed_db) -> Iterator[subprocess.Popen]:
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture
+def celery_worker_process(committed_db) -> Iterator[subprocess.Popen]:
+    with worker_running() as worker:
+        yield worker

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import time
 from contextlib import contextmanager
 
@@ -11,12 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from kombu import pools
 
+from assignments.demo import bench_dataset
 from assignments.matching import services
-from assignments.models import Match
+from assignments.models import Match, RoleRequest
+from assignments.services import REBUILD_TASK, matches_invalidate_all
 from assignments.tasks import recompute_member_matches, sweep_stale_matches
 from config.celery import app
 from pool.models import Member
 from pool.services import member_matches_invalidate
+from tests.conftest import worker_running
 from tests.factories import (
     TODAY,
     CompetencyFactory,
@@ -130,3 +135,53 @@ def test_a_task_delivered_twice_gives_the_same_result(celery_worker_process, poo
     Member.objects.filter(pk=member.pk).update(matches_stale_since=timezone.now())
     assert recompute_member_matches.delay(member_id=member.pk).get(timeout=30) is True
     assert snapshot(member) == once
+
+
+def all_matches() -> list[tuple]:
+    return sorted(
+        Match.objects.values_list(
+            "role_request_id",
+            "member_id",
+            "score",
+            "explanation",
+            "in_request_top",
+            "in_member_top",
+        )
+    )
+
+
+def anything_stale() -> bool:
+    return (
+        Member.objects.filter(matches_stale_since__isnull=False).exists()
+        or RoleRequest.objects.filter(matches_stale_since__isnull=False).exists()
+    )
+
+
+def running_task_pid(task_name: str, timeout: float = 60.0) -> int:
+    """The pid of the worker child that is executing a task called `task_name`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        active = app.control.inspect(timeout=0.5, limit=1).active() or {}
+        for tasks in active.values():
+            for task in tasks:
+                if task["name"] == task_name:
+                    return task["worker_pid"]
+    pytest.fail(f"no worker started {task_name} within {timeout}s")
+
+
+def test_a_worker_killed_mid_recompute_runs_it_again_to_the_same_result(committed_db):
+    bench_dataset(members=4000, requests=400, competencies=60, seed=3, today=TODAY)
+    services.matches_rebuild(today=TODAY)
+    uninterrupted = all_matches()
+    Match.objects.all().delete()
+
+    with worker_running("--pool", "prefork", "--concurrency", "1"):
+        matches_invalidate_all()  # marks everything stale and sends the rebuild task
+        child = running_task_pid(REBUILD_TASK)
+        os.kill(child, signal.SIGKILL)
+        # Killed before it committed: its work is rolled back and everything still stale.
+        assert anything_stale()
+        # acks_late with reject-on-worker-lost puts the task back; a new child runs it.
+        wait_until(lambda: not anything_stale(), timeout=120)
+
+    assert all_matches() == uninterrupted
