@@ -22,6 +22,7 @@ from assignments.models import AssignmentState, AssignmentTransition, Opgave, Op
 # The opgave history page's own description of a change, so that both read the same.
 from assignments.views import _describe as describe_opgave_change
 from pool.access import ADMINISTRATOR, HR_ADVISOR, group_names
+from pool.importing import IMPORT_TABLES, Counts, ImportResult
 from pool.models import AuditEntry, Member, Organisation
 
 PAGE_SIZE = 50
@@ -161,4 +162,7 @@ def _audit_details(entry: AuditEntry) -> list[Any]:
         details.append(_("Verwijderd: %(items)s") % {"items": ", ".join(map(str, data["removed"]))})
     if data.get("fields"):
         details.append(_("Gewijzigd: %(items)s") % {"items": ", ".join(data["fields"])})
+    if entry.action == AuditEntry.Action.IMPORT:
+        counts = {table: Counts(**data[table]) for table in IMPORT_TABLES if table in data}
+        details.append(str(ImportResult(**counts)))
     return details

@@ -89,7 +89,7 @@ def _apply(request: HttpRequest, token: str) -> HttpResponse:
             request,
             {"expired": _("Deze controle is verlopen. Kies de bestanden opnieuw.")},
         )
-    result = members_import(tables=read_files(files))
+    result = members_import(tables=read_files(files), by=request.user)
     if result.applied:
         cache.delete(_pending_key(request, token))
         message = _("Geïmporteerd. %(summary)s") % {"summary": result}

@@ -28,11 +28,12 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -41,8 +42,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competencies.models import Competency
-from pool.models import Availability, Member, MemberCompetency, Organisation
-from pool.services import member_matches_invalidate
+from pool.models import AuditEntry, Availability, Member, MemberCompetency, Organisation
+from pool.services import audit_record, member_matches_invalidate
 
 MEMBERS, COMPETENCIES, AVAILABILITY = "medewerkers", "competenties", "beschikbaarheid"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -256,6 +257,10 @@ class Counts:
             "changed": self.updated,
             "same": self.unchanged,
         }
+
+
+# The tables an ImportResult counts, by attribute name.
+IMPORT_TABLES = ("members", "competencies", "availability")
 
 
 @dataclass
@@ -515,7 +520,11 @@ def _plan(tables: dict[str, Table], *, today: date, lock: bool) -> _Plan:
 
 
 def members_import(
-    *, tables: dict[str, Table], dry_run: bool = False, today: date | None = None
+    *,
+    tables: dict[str, Table],
+    by: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    today: date | None = None,
 ) -> ImportResult:
     """Check every row, then apply all of them in one transaction, or nothing at all.
 
@@ -539,6 +548,11 @@ def members_import(
         Availability.objects.bulk_create([period for _key, period in plan.new_periods])
         Availability.objects.bulk_update(plan.changed_periods, ["hours_per_week"])
         member_matches_invalidate(member_ids=sorted(plan.members[k].pk for k in plan.touched))
+        audit_record(
+            action=AuditEntry.Action.IMPORT,
+            by=by,  # None: from the command line
+            data={table: asdict(getattr(plan.result, table)) for table in IMPORT_TABLES},
+        )
         plan.result.applied = True
     return plan.result
 

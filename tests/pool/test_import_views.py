@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from pool import access
 from pool.importing import xlsx_values
-from pool.models import Member
+from pool.models import AuditEntry, Member
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 from tests.pool.test_importing import COMPETENCIES_CSV, MEMBERS_CSV
 
@@ -69,6 +69,9 @@ def test_check_then_confirm(admin_client, org, headers):
     token = token_in(html)
     response = admin_client.post(URL, {"token": token}, **headers)
     assert Member.objects.count() == 2
+    audit = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)  # who imported what
+    assert audit.actor == response.wsgi_request.user
+    assert audit.data["members"] == {"created": 2, "updated": 0, "unchanged": 0}
     if headers:
         assert "Geïmporteerd. Medewerkers: 2 nieuw" in response.content.decode()
     else:

@@ -13,6 +13,7 @@ from assignments.services import (
     opgave_cancel,
 )
 from pool import access
+from pool.importing import members_import, read_files
 from pool.models import AuditEntry
 from tests.factories import (
     MemberFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     RoleRequestFactory,
     UserFactory,
 )
+from tests.pool.test_importing import MEMBERS_CSV, files
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +123,19 @@ def test_weights_changes_are_recorded(administrator):
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.WEIGHTS_CHANGED, actor=administrator
     ).exists()
+
+
+def test_imports_are_recorded_with_their_counts(client, administrator):
+    OrganisationFactory(cbs_code="GM9344")
+    members_import(tables=read_files(files(MEMBERS_CSV)), by=administrator)
+    client.force_login(administrator)
+    row = client.get(URL).context["page"].object_list[0]
+    assert (row.actor, str(row.what)) == (administrator, "import")
+    assert [str(d) for d in row.details] == [
+        "Medewerkers: 2 nieuw, 0 gewijzigd, 0 ongewijzigd. "
+        "Competenties: 0 nieuw, 0 gewijzigd, 0 ongewijzigd. "
+        "Beschikbaarheid: 0 nieuw, 0 gewijzigd, 0 ongewijzigd."
+    ]
 
 
 def test_group_changes_in_the_admin_are_recorded(client, administrator, user_in):
