@@ -8,7 +8,7 @@
 # 1. builds the data set when the database is empty (seed_demo, 20,000 members and
 #    2,000 opgaven), creates the load-test accounts and computes the matches;
 # 2. starts gunicorn with production settings (DJANGO_DEBUG=0) and 2 workers per core;
-# 3. runs Locust headless: 200 people, 2 more per second (each logs in first), then all
+# 3. runs Locust headless: 200 people, 1 more per second (each logs in first), then all
 #    of them browse for 2 minutes; Locust's statistics restart once all are started;
 # 4. prints the summary as one JSON line (the last line), the browsing apart from the
 #    logins, and stops gunicorn.
@@ -25,8 +25,9 @@ PORT=${LOADTEST_PORT:-8001}
 MEMBERS=${LOADTEST_MEMBERS:-20000}
 OPGAVEN=${LOADTEST_OPGAVEN:-2000}
 USERS=${LOADTEST_USERS:-200}
-# A login checks a password (PBKDF2, ~0.8 s of a core): 2 a second leave room for browsing.
-SPAWN_RATE=${LOADTEST_SPAWN_RATE:-2}
+# A login checks a password (PBKDF2, ~0.8 s of a core): 2 a second took 1.6 of the 2 cores
+# and left a queue that lasted into the browsing; 1 a second leaves room for browsing.
+SPAWN_RATE=${LOADTEST_SPAWN_RATE:-1}
 DURATION=${LOADTEST_DURATION:-120}  # seconds of browsing once everyone is started
 RAMP=$(((USERS + SPAWN_RATE - 1) / SPAWN_RATE))
 WORKERS=${LOADTEST_WORKERS:-$((2 * $(nproc)))}
