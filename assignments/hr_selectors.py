@@ -22,9 +22,8 @@ from assignments.models import (
     Match,
     Opgave,
     RoleRequest,
-    RoleRequestCompetency,
 )
-from assignments.selectors import open_role_requests_for_advisor, role_choices
+from assignments.selectors import competency_needs, open_role_requests_for_advisor, role_choices
 from pool.access import HR_ADVISOR, group_names
 from pool.models import Member, MemberCompetency, Organisation
 
@@ -38,10 +37,7 @@ def role_requests_for_advisor(*, user: AbstractBaseUser) -> QuerySet[RoleRequest
         RoleRequest.objects.filter(opgave__organisation__hr_advisors=user)
         .select_related("role", "opgave__organisation", "opgave__owner")
         .prefetch_related(
-            Prefetch(
-                "competency_needs",
-                queryset=RoleRequestCompetency.objects.select_related("competency"),
-            ),
+            competency_needs(),
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(state__in=ACTIVE_STATES).select_related(

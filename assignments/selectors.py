@@ -29,6 +29,13 @@ from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
 from pool.models import Organisation
 
 
+def competency_needs() -> Prefetch:
+    """Prefetch of a role request's competency needs with their competencies."""
+    return Prefetch(
+        "competency_needs", queryset=RoleRequestCompetency.objects.select_related("competency")
+    )
+
+
 def _visible(user: AbstractBaseUser) -> Q:
     groups = group_names(user)
     visible = Q(pk__in=[])
@@ -170,10 +177,7 @@ def role_requests_of(*, opgave: Opgave) -> QuerySet[RoleRequest]:
             ),
         )
         .prefetch_related(
-            Prefetch(
-                "competency_needs",
-                queryset=RoleRequestCompetency.objects.select_related("competency"),
-            ),
+            competency_needs(),
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(state__in=on_it)
@@ -300,12 +304,7 @@ def role_requests_visible_to(*, user: AbstractBaseUser) -> QuerySet[RoleRequest]
     return (
         RoleRequest.objects.filter(opgave__in=opgaven_visible_to(user=user).values("pk"))
         .select_related("opgave", "role")
-        .prefetch_related(
-            Prefetch(
-                "competency_needs",
-                queryset=RoleRequestCompetency.objects.select_related("competency"),
-            )
-        )
+        .prefetch_related(competency_needs())
         .order_by("start", "pk")
     )
 
