@@ -29,7 +29,6 @@ from rest_framework.response import Response
 
 from assignments.autostaff_selectors import (
     AutostaffSelection,
-    autostaff_members,
     autostaff_requests,
 )
 from assignments.hr_selectors import role_requests_for_advisor, stored_score
@@ -701,7 +700,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if requests.exists():
             outcome = autostaff_compute(
                 requests=requests,
-                members=autostaff_members(user=request.user),
+                members=members_in_pool_of(user=request.user),
                 today=today,
                 time_limit=API_SOLVER_SECONDS,
             )

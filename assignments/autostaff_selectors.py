@@ -108,17 +108,6 @@ def autostaff_opgaven(*, user: AbstractBaseUser, today: date) -> QuerySet[Opgave
     ).order_by("title", "pk")
 
 
-def autostaff_members(*, user: AbstractBaseUser) -> QuerySet[Member]:
-    """The members a run may propose: those of the served organisations, and the members
-    who let themselves be shared by an organisation that takes part in sharing."""
-    if HR_ADVISOR not in group_names(user):
-        return Member.objects.none()
-    return Member.objects.filter(
-        Q(organisation__in=_served(user).values("pk"))
-        | Q(shareable=True, organisation__shares_members=True)
-    )
-
-
 def autostaff_runs_of(*, user: AbstractBaseUser) -> QuerySet[AutostaffRun]:
     """The advisor's latest runs, newest first."""
     return AutostaffRun.objects.filter(created_by=user).order_by("-created_at", "-pk")[:RECENT_RUNS]

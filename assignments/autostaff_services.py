@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from assignments.autostaff_selectors import (
     AutostaffSelection,
-    autostaff_members,
     autostaff_requests,
     open_places,
 )
@@ -38,6 +37,7 @@ from assignments.models import (
 from assignments.services import StaffingError, assignment_propose
 from config.celery import enqueue
 from pool.models import Member
+from pool.selectors import members_in_pool_of
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def autostaff_run_compute(*, run_id: int, today: date) -> bool:
         _set(run_id, unfinished, progress=20)
         outcome = autostaff_compute(
             requests=requests,
-            members=autostaff_members(user=run.created_by),
+            members=members_in_pool_of(user=run.created_by),
             today=today,
             time_limit=SOLVER_SECONDS,
         )
@@ -237,7 +237,7 @@ def autostaff_run_apply(
         .values_list("pk", flat=True)
     )
     allowed_members = set(
-        autostaff_members(user=by)
+        members_in_pool_of(user=by)
         .filter(pk__in=[proposals[i]["member"] for i in indexes])
         .values_list("pk", flat=True)
     )

@@ -14,13 +14,13 @@ from django.utils import timezone
 from assignments import autostaff_services as services
 from assignments.autostaff_selectors import (
     AutostaffSelection,
-    autostaff_members,
     autostaff_requests,
 )
 from assignments.models import Assignment, AutostaffRun
 from assignments.services import StaffingError
 from assignments.tasks import sweep_autostaff_runs
 from pool import access
+from pool.selectors import members_in_pool_of
 from tests.assignments.matching.test_worker import broker_down
 from tests.factories import (
     TODAY,
@@ -93,7 +93,7 @@ def computed(hr_user, selection=None) -> AutostaffRun:
 
 def test_scope_is_the_served_requests_and_the_visible_members(hr_user, world):
     assert set(autostaff_requests(user=hr_user, today=TODAY)) == set(world["requests"])
-    members = set(autostaff_members(user=hr_user))
+    members = set(members_in_pool_of(user=hr_user))
     assert {world["all_round"], world["specialist"], world["shared"]} <= members
     assert world["outsider"] not in members
     assert world["unshared"] not in members
@@ -102,7 +102,7 @@ def test_scope_is_the_served_requests_and_the_visible_members(hr_user, world):
 def test_scope_is_empty_for_someone_not_an_advisor(user_in, world):
     manager = user_in(access.MANAGER)
     assert not autostaff_requests(user=manager, today=TODAY).exists()
-    assert not autostaff_members(user=manager).exists()
+    assert not members_in_pool_of(user=manager).exists()
 
 
 def test_selection_narrows_to_an_opgave_and_to_a_start(hr_user, world):
