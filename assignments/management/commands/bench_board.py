@@ -1,4 +1,5 @@
-"""Benchmark the HR staffing and pool-overview pages through Django's stack; prints JSON as its last line.
+"""Benchmark the HR staffing and pool-overview pages through Django's stack; prints JSON
+as its last line.
 
 Each page is requested through the test Client, logged in as the demo HR advisor (who
 serves every municipality of the data set), so the figures include middleware, the
