@@ -213,14 +213,15 @@ def organisations_visible_to(*, user: AbstractBaseUser) -> QuerySet[Organisation
 
 
 def members_visible_to(*, user: AbstractBaseUser) -> QuerySet[Member]:
-    """Members see their own record; HR advisors the members of the organisations they
-    serve. Subqueries rather than joins, so that no row comes back twice."""
+    """Members see their own record; HR advisors their pool (`members_in_pool_of`): the
+    members of the organisations they serve and those shared with them. Subqueries rather
+    than joins, so that no row comes back twice."""
     groups = group_names(user)
     visible = Q(pk__in=[])
     if MEMBER in groups:
         visible |= Q(user=user)
     if HR_ADVISOR in groups:
-        visible |= Q(organisation__in=Organisation.objects.filter(hr_advisors=user).values("pk"))
+        visible |= Q(pk__in=members_in_pool_of(user=user).values("pk"))
     return (
         Member.objects.filter(visible)
         .select_related("organisation")

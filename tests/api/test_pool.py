@@ -71,6 +71,17 @@ def test_advisor_sees_members_of_organisations_they_serve(api, organisation, adv
     problem(client.get(f"{API}/medewerkers/{elsewhere.uuid}"), 404)
 
 
+def test_advisor_also_sees_the_members_shared_with_them(api, organisation, advisor, member):
+    organisation.shares_members = True
+    organisation.save()
+    sharing = OrganisationFactory(shares_members=True)
+    shared = MemberFactory(organisation=sharing, shareable=True)
+    MemberFactory(organisation=sharing, shareable=False)  # did not opt in
+    client = api.as_user(advisor)
+    assert uuids(client.get(f"{API}/medewerkers")) == {str(member.uuid), str(shared.uuid)}
+    assert client.get(f"{API}/medewerkers/{shared.uuid}").status_code == 200
+
+
 @pytest.mark.parametrize("group", [access.ADMINISTRATOR, access.MANAGER])
 def test_other_groups_see_no_members(api, member, group):
     client = api.as_user(UserFactory(groups=[group]))
