@@ -81,16 +81,22 @@ def staffing_problems(draw: st.DrawFn) -> StaffingProblem:
     )
 
 
+@pytest.mark.parametrize("tolerance", [0, 0.5])
 @settings(deadline=None, max_examples=150)
-@given(staffing_problems())
-def test_autostaff_finds_the_brute_force_optimum(problem):
-    result = autostaff(problem, mip_rel_gap=0)
+@given(problem=staffing_problems())
+def test_autostaff_fills_the_most_places_and_proves_its_gap(tolerance, problem):
+    # With no tolerance the integer program must reach the brute-force optimum. A loose
+    # one stops at the relaxation's rounding whenever that is within it: the staffing that
+    # large instances get when the time runs out, which must be within the gap it reports.
+    result = autostaff(problem, mip_rel_gap=tolerance)
 
     assert_valid(problem, result)
     best_filled, best_score = brute_force(problem)
     assert result.filled == best_filled
-    assert result.objective == pytest.approx(best_score, abs=1e-5)
-    assert result.optimal
+    assert best_score <= result.objective + result.gap * max(result.objective, 1.0) + 1e-6
+    if tolerance == 0:
+        assert result.objective == pytest.approx(best_score, abs=1e-5)
+        assert result.optimal
 
 
 @settings(deadline=None, max_examples=150)
