@@ -65,6 +65,14 @@ PROBLEMS = {
 }
 
 
+def problem_messages(problems: dict[str, str]) -> list[str]:
+    """The core's problems in words, each with the label of its weight (for the admin)."""
+    return [
+        f"{LABELS[name]}: {PROBLEMS[code]}" if name else str(PROBLEMS[code])
+        for name, code in problems.items()
+    ]
+
+
 def plain_number(value: float) -> float | int:
     """50.0 shown as 50: the weights are mostly whole numbers."""
     return int(value) if float(value).is_integer() else value

@@ -13,6 +13,7 @@ from assignments.models import MatchingWeights, RoleRequest
 from assignments.services import REBUILD_TASK
 from pool import access
 from pool.models import AuditEntry, Member
+from tests.assignments.test_weights_services import sent_tasks
 from tests.factories import MemberFactory, RoleRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_saving_stores_audits_and_sends_one_rebuild(
     # The service's work (tests/assignments/test_weights_services.py): everything stale,
     # one full rebuild after commit.
     assert set(Member.objects.values_list("matches_stale_since", flat=True)) == {row.updated_at}
-    assert [c.args for c in callbacks if getattr(c, "args", None)] == [(REBUILD_TASK,)]
+    assert sent_tasks(callbacks) == [(REBUILD_TASK,)]
     entry = AuditEntry.objects.get(action=AuditEntry.Action.WEIGHTS_CHANGED)
     assert entry.actor == administrator
     assert entry.data == {"from": Weights().as_dict(), "to": Weights.from_dict(CHANGED).as_dict()}
@@ -212,3 +213,19 @@ def test_the_page_runs_a_constant_number_of_queries(
         response = client.get(URL)
     assert response.status_code == 200
     assert "Matches worden bijgewerkt…" in response.content.decode()
+
+
+def test_the_django_admin_saves_through_the_same_service(
+    client, django_capture_on_commit_callbacks
+):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    url = reverse("admin:assignments_matchingweights_add")
+    refused = client.post(url, {"values": '{"competency": -1}'}).content.decode()
+    assert "Competenties: Een gewicht kan niet negatief zijn." in refused
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(url, {"values": '{"competency": 60}'}).status_code == 302
+    assert stored() == Weights(competency=60)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.WEIGHTS_CHANGED)
+    assert (entry.actor, entry.data["to"]["competency"]) == (superuser, 60)
+    assert sent_tasks(callbacks) == [(REBUILD_TASK,)]
