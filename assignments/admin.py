@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from assignments.matching.core import Weights
+from assignments.matching.core import Weights, WeightsError
 from assignments.models import (
     Assignment,
     AssignmentTransition,
@@ -18,6 +18,7 @@ from assignments.services import (
     matching_weights_update,
     role_request_matches_invalidate,
 )
+from assignments.weights_forms import problem_messages
 from pool.services import member_matches_invalidate
 
 
@@ -166,6 +167,8 @@ class WeightsForm(forms.ModelForm):
     def clean_values(self) -> dict:
         try:
             return Weights.from_dict(self.cleaned_data["values"] or {}).as_dict()
+        except WeightsError as error:  # worded as on the Matchgewichten page
+            raise forms.ValidationError(problem_messages(error.problems)) from error
         except (AttributeError, TypeError, ValueError) as error:
             raise forms.ValidationError(str(error)) from error
 

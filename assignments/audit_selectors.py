@@ -21,6 +21,7 @@ from assignments.models import AssignmentState, AssignmentTransition, Opgave, Op
 
 # The opgave history page's own description of a change, so that both read the same.
 from assignments.views import _describe as describe_opgave_change
+from assignments.weights_forms import weight_changes
 from pool.access import ADMINISTRATOR, HR_ADVISOR, group_names
 from pool.importing import IMPORT_TABLES, Counts, ImportResult
 from pool.models import AuditEntry, Member, Organisation
@@ -162,6 +163,8 @@ def _audit_details(entry: AuditEntry) -> list[Any]:
         details.append(_("Verwijderd: %(items)s") % {"items": ", ".join(map(str, data["removed"]))})
     if data.get("fields"):
         details.append(_("Gewijzigd: %(items)s") % {"items": ", ".join(data["fields"])})
+    if entry.action == AuditEntry.Action.WEIGHTS_CHANGED and "to" in data:
+        details.extend(weight_changes(data.get("from", {}), data["to"]))
     if entry.action == AuditEntry.Action.IMPORT:
         counts = {table: Counts(**data[table]) for table in IMPORT_TABLES if table in data}
         details.append(str(ImportResult(**counts)))

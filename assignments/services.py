@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -58,9 +58,13 @@ def role_request_matches_invalidate(*, role_request_ids: list[int]) -> None:
         )
 
 
-def matches_invalidate_all() -> None:
-    """Everything is stale (weights or catalogue changed): one full rebuild after commit."""
-    now = timezone.now()
+def matches_invalidate_all(*, at: datetime | None = None) -> None:
+    """Everything is stale (weights or catalogue changed): one full rebuild after commit.
+
+    `at` is the stale mark to set (default now); a caller that knows when its change
+    happened passes it, so that "stale since at most then" tells whether the rebuild ran.
+    """
+    now = at or timezone.now()
     Member.objects.update(matches_stale_since=now)
     RoleRequest.objects.filter(status=RoleRequest.Status.OPEN).update(matches_stale_since=now)
     transaction.on_commit(requests_changed)
@@ -68,15 +72,31 @@ def matches_invalidate_all() -> None:
 
 
 @transaction.atomic
-def matching_weights_update(*, values: dict[str, float], by: AbstractBaseUser) -> Weights:
-    """Store new weights (validated by the core) and have every match recomputed."""
+def matching_weights_update(*, values: Mapping[str, float], by: AbstractBaseUser) -> bool:
+    """Store new weights and have every match recomputed; False if nothing changed.
+
+    The core validates (Weights raises WeightsError). Saving the weights in force changes
+    nothing: no audit row and no full rebuild, which would cost minutes at municipal scale.
+    The singleton row is locked, so that concurrent saves each log what they replaced.
+    """
     weights = Weights.from_dict(values)
-    MatchingWeights.objects.update_or_create(
-        pk=1, defaults={"values": weights.as_dict(), "updated_by": by}
+    row = MatchingWeights.objects.select_for_update().filter(pk=1).first()
+    previous = Weights.from_dict(row.values if row else {})
+    if weights == previous:
+        return False
+    row = row or MatchingWeights(pk=1)
+    row.values = weights.as_dict()
+    row.updated_by = by
+    row.full_clean()
+    row.save()
+    audit_record(
+        action=AuditEntry.Action.WEIGHTS_CHANGED,
+        by=by,
+        data={"from": previous.as_dict(), "to": weights.as_dict()},
     )
-    audit_record(action=AuditEntry.Action.WEIGHTS_CHANGED, by=by, data=weights.as_dict())
-    matches_invalidate_all()
-    return weights
+    # Marked with the row's own time: weights_recompute_pending compares against it.
+    matches_invalidate_all(at=row.updated_at)
+    return True
 
 
 class StaffingError(Exception):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("bezetting/", include("assignments.hr_urls")),
     path("", include("assignments.privacy_urls")),
     path("", include("assignments.audit_urls")),
+    path("", include("assignments.weights_urls")),
     path("leidinggevende/", include("assignments.release_urls")),
     path("meldingen/", include("notifications.urls")),
 ]

@@ -252,6 +252,8 @@ MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     "privacy:my_data_download": (NONE, {"GET": "302 200 403 403 403 403"}),
     "privacy:member_anonymise": (MEMBER, {"GET": "302 403 403 403 403 200", "POST": "302 403 403 403 403 400"}),
     "audit:log": (NONE, {"GET": "302 403 403 200 403 200"}),
+    # Matchgewichten: HR reads, the functional administrator changes
+    "weights:edit": (NONE, {"GET": "302 403 403 200 403 200", "POST": "302 403 403 403 403 200"}),
     # Django admin: the namespace as a whole (Django's own permissions guard each page)
     "admin:index": (NONE, {"GET": "302 302 302 302 302 200"}),
     "admin:pool_member_changelist": (NONE, {"GET": "302 302 302 302 302 200"}),

@@ -167,6 +167,61 @@ class Requests:
         _require(bool(np.all(self.week_end > self.week_start)), "week_end must exceed week_start")
 
 
+# The five parts of a score, and the two factors that weigh competencies within one.
+WEIGHT_PARTS = ("competency", "role_experience", "role_preference", "availability", "development")
+WEIGHT_FACTORS = ("required_factor", "desired_factor")
+
+# What can be wrong with weights, as codes that a caller words in its own language.
+NOT_FINITE = "not_finite"
+NEGATIVE = "negative"
+NOT_POSITIVE = "not_positive"
+NO_POSITIVE_PART = "no_positive_part"
+_PROBLEM_TEXT = {
+    NOT_FINITE: "must be finite",
+    NEGATIVE: "must not be negative",
+    NOT_POSITIVE: "must be > 0",
+    NO_POSITIVE_PART: "at least one of the weights other than development must be positive",
+}
+
+
+def weights_problems(values: Mapping[str, float]) -> dict[str, str]:
+    """What is wrong with (some of) the weights: field name → problem code; {} if nothing.
+
+    The rules of `Weights`, in one place, so that a form can show each problem at its field
+    before building them. `values` may hold only some fields (the others failed to parse);
+    the rule over several fields ("" in the result) is checked only when they are all there.
+    """
+    problems = {}
+    for name, value in values.items():
+        if not math.isfinite(value):
+            problems[name] = NOT_FINITE
+        elif value < 0:
+            problems[name] = NEGATIVE
+        # A zero factor would leave a request asking only desired competencies without a
+        # competency weight to average over.
+        elif value == 0 and name in WEIGHT_FACTORS:
+            problems[name] = NOT_POSITIVE
+    # Development counts only for some requests; without another part the rest would score
+    # 0 / 0.
+    others = [name for name in WEIGHT_PARTS if name != "development"]
+    complete = all(name in values and name not in problems for name in others)
+    if complete and sum(values[name] for name in others) <= 0:
+        problems[""] = NO_POSITIVE_PART
+    return problems
+
+
+class WeightsError(ValueError):
+    """Weights that scoring cannot use; `problems` as `weights_problems` returns them."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__(
+            "; ".join(
+                f"{name or 'weights'}: {_PROBLEM_TEXT[code]}" for name, code in problems.items()
+            )
+        )
+
+
 @dataclass(frozen=True)
 class Weights:
     """Scoring weights, stored as JSON configuration that HR advisors can see.
@@ -184,17 +239,8 @@ class Weights:
     desired_factor: float = 1.0
 
     def __post_init__(self) -> None:
-        _require(
-            all(math.isfinite(v) and v >= 0 for v in self.as_dict().values()),
-            "weights must be finite and non-negative",
-        )
-        # A zero factor would leave a request asking only desired competencies without a
-        # competency weight to average over.
-        _require(self.required_factor > 0 and self.desired_factor > 0, "factors must be > 0")
-        _require(
-            self.competency + self.role_experience + self.role_preference + self.availability > 0,
-            "at least one of the weights other than development must be positive",
-        )
+        if problems := weights_problems(self.as_dict()):
+            raise WeightsError(problems)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, float]) -> Weights:

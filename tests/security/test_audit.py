@@ -119,10 +119,10 @@ def test_opgave_changes_are_in_the_log(client, hr_user, own_org):
 def test_weights_changes_are_recorded(administrator):
     from assignments.matching.core import Weights
 
-    matching_weights_update(values=Weights().as_dict(), by=administrator)
-    assert AuditEntry.objects.filter(
-        action=AuditEntry.Action.WEIGHTS_CHANGED, actor=administrator
-    ).exists()
+    matching_weights_update(values={"competency": 40}, by=administrator)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.WEIGHTS_CHANGED, actor=administrator)
+    assert entry.data["from"] == Weights().as_dict()
+    assert entry.data["to"] == Weights(competency=40).as_dict()
 
 
 def test_imports_are_recorded_with_their_counts(client, administrator):

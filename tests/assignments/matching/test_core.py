@@ -13,14 +13,20 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from assignments.matching.core import (
+    NEGATIVE,
+    NO_POSITIVE_PART,
+    NOT_FINITE,
+    NOT_POSITIVE,
     MatchProblem,
     Members,
     Requests,
     Weights,
+    WeightsError,
     explain,
     explain_pairs,
     score_block,
     top_k,
+    weights_problems,
 )
 
 
@@ -490,6 +496,34 @@ def test_weights_round_trip_through_a_dict():
 def test_weights_reject_bad_configuration(data):
     with pytest.raises(ValueError):
         Weights.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "problems"),
+    [
+        ({"competency": -1}, {"competency": NEGATIVE}),
+        (
+            {"availability": math.inf, "development": math.nan},
+            {"availability": NOT_FINITE, "development": NOT_FINITE},
+        ),
+        ({"required_factor": 0}, {"required_factor": NOT_POSITIVE}),
+        (
+            {"competency": 0, "role_experience": 0, "role_preference": 0, "availability": 0},
+            {"": NO_POSITIVE_PART},
+        ),
+    ],
+)
+def test_weights_name_each_problem_at_its_field(data, problems):
+    with pytest.raises(WeightsError) as raised:
+        Weights.from_dict(data)
+    assert raised.value.problems == problems
+
+
+def test_weights_problems_checks_the_parts_together_only_when_all_are_there():
+    # A form passes the fields that parsed; a missing part is not a zero.
+    assert weights_problems({"competency": 0, "availability": 0}) == {}
+    assert weights_problems({"competency": 0, "role_experience": 0, "role_preference": 0}) == {}
+    assert weights_problems({"development": 0, "desired_factor": 0.5}) == {}
 
 
 def test_inputs_are_checked():

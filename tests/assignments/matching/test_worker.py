@@ -15,9 +15,10 @@ from kombu import pools
 
 from assignments.demo import bench_dataset
 from assignments.matching import services
-from assignments.models import Match, RoleRequest
-from assignments.services import REBUILD_TASK, matches_invalidate_all
+from assignments.models import Match, MatchingWeights, RoleRequest
+from assignments.services import REBUILD_TASK, matches_invalidate_all, matching_weights_update
 from assignments.tasks import recompute_member_matches, sweep_stale_matches
+from assignments.weights_selectors import weights_recompute_pending
 from config.celery import app
 from pool.models import Member
 from pool.services import member_matches_invalidate
@@ -31,13 +32,15 @@ from tests.factories import (
     OrganisationFactory,
     RoleRequestCompetencyFactory,
     RoleRequestFactory,
+    UserFactory,
 )
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"
 
 
-@pytest.fixture
-def pool_with_request(committed_db):
+def request_and_weak_member() -> tuple:
+    """A request needing a competency at level 4; a member holding it at level 1, and three
+    more of the same organisation without it. Returns the request, member and competency."""
     organisation = OrganisationFactory()
     competency = CompetencyFactory()
     request = RoleRequestFactory(opgave=OpgaveFactory(organisation=organisation))
@@ -45,8 +48,14 @@ def pool_with_request(committed_db):
     member = MemberFactory(organisation=organisation)
     MemberCompetencyFactory(member=member, competency=competency, level=1)
     MemberFactory.create_batch(3, organisation=organisation)
-    services.matches_rebuild(today=TODAY)
     return request, member, competency
+
+
+@pytest.fixture
+def pool_with_request(committed_db):
+    scene = request_and_weak_member()
+    services.matches_rebuild(today=TODAY)
+    return scene
 
 
 def score(request, member) -> float:
@@ -78,6 +87,23 @@ def test_level_raise_reaches_the_match_through_the_worker(celery_worker_process,
     before = score(request, member)
     edit_level(member, competency, 4)
     wait_until(lambda: is_current(member) and score(request, member) > before)
+
+
+def test_a_weights_change_reaches_every_match_through_the_worker(
+    celery_worker_process, pool_with_request
+):
+    request, member, _competency = pool_with_request
+    assert score(request, member) != pytest.approx(25)
+    matching_weights_update(
+        values={"competency": 1, "role_experience": 0, "role_preference": 0, "availability": 0},
+        by=UserFactory(),
+    )
+    changed_at = MatchingWeights.objects.get(pk=1).updated_at
+    assert anything_stale()  # everything marked; the rebuild task was sent on commit
+    wait_until(lambda: not weights_recompute_pending(changed_at=changed_at))
+    # Only competencies count now: level 1 of the minimum 4 scores a quarter.
+    assert score(request, member) == pytest.approx(25)
+    assert not anything_stale()
 
 
 def use_broker(url: str) -> None:
