@@ -282,7 +282,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every collection names the groups that may list it (`list_groups`); others get 403.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "config.api.permissions.GroupsMayList",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
@@ -304,6 +308,8 @@ SPECTACULAR_SETTINGS = {
     ),
     # SemVer; also sent as the API-Version header on every /api/ response (API-57).
     # 1.1.0: proposing, changing and closing opgaven and rolvragen, and release steps.
+    # Unreleased (the number is set on merge): a list answers 403 instead of an empty page
+    # to the groups that do not see that collection in the browser (issue 7; README).
     "VERSION": "1.1.0",
     "CONTACT": {
         "name": "Rolpool",
