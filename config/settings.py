@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.SingleSignOnLogoutCspMiddleware",  # after CSP: updates its policy
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
     "config.api.middleware.ApiVersionMiddleware",
@@ -187,15 +188,24 @@ if OIDC_ENABLED:
     OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
     OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    # Only ID tokens of this issuer are taken (the discovery document's `issuer` if unset).
+    OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
     if not OIDC_OP_DISCOVERY_URL and not all(
         (
             OIDC_OP_AUTHORIZATION_ENDPOINT,
             OIDC_OP_TOKEN_ENDPOINT,
             OIDC_OP_USER_ENDPOINT,
             OIDC_OP_JWKS_ENDPOINT,
+            OIDC_OP_ISSUER,
         )
     ):
-        raise ImproperlyConfigured("Set OIDC_OP_DISCOVERY_URL or the OIDC_OP_*_ENDPOINT variables.")
+        raise ImproperlyConfigured(
+            "Set OIDC_OP_DISCOVERY_URL or the OIDC_OP_*_ENDPOINT variables and OIDC_OP_ISSUER."
+        )
+    # Logging out of a single sign-on session ends it at the provider too, here or at the
+    # discovery document's end_session_endpoint; with neither, Rolpool's logout is all.
+    OIDC_OP_END_SESSION_ENDPOINT = os.environ.get("OIDC_OP_END_SESSION_ENDPOINT", "")
+    OIDC_STORE_ID_TOKEN = True  # the logout's id_token_hint
     OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
     # "rolpool-hr=HR-adviseur,rolpool-manager=opdrachtgever": provider group = Rolpool group.
     OIDC_GROUP_MAP = {
