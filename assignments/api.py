@@ -23,7 +23,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -78,8 +77,9 @@ from assignments.services import (
 from competencies.models import Competency, Role
 from config.api.fields import CodeRelatedField, UtcDateTimeField, UuidRelatedField
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
+from config.api.permissions import require_group
 from config.api.problems import Conflict, service_errors
-from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
+from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER
 from pool.api import UUID_REGEX
 from pool.models import Member, Organisation
 from pool.selectors import members_in_pool_of
@@ -92,12 +92,6 @@ def refusals_as_conflict() -> Iterator[None]:
         yield
     except (StaffingError, OpgaveError) as refused:
         raise Conflict(str(refused)) from refused
-
-
-def require_group(request: Request, *groups: str) -> None:
-    """As the pages' `group_required`: 403 for a user in none of the groups."""
-    if group_names(request.user).isdisjoint(groups):
-        raise PermissionDenied
 
 
 def _name(user: AbstractBaseUser) -> str:
@@ -600,6 +594,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Opgaven: managers see and create their own; HR advisors see those of the
     organisations they serve."""
 
+    list_groups = (MANAGER, HR_ADVISOR)  # as Mijn opgaven and the opgave pages
     serializer_class = OpgaveSerializer
     filterset_class = OpgaveFilter
     lookup_field = "uuid"
@@ -738,6 +733,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Rolvragen of the opgaven the caller sees; managers add them to their own opgaven."""
 
+    list_groups = (MANAGER, HR_ADVISOR)  # on the opgave pages and the Bezetting board
     serializer_class = RoleRequestSerializer
     filterset_class = RoleRequestFilter
     lookup_field = "uuid"
@@ -839,6 +835,7 @@ class MatchViewSet(viewsets.GenericViewSet):
     """Matches as the pages show them: to HR advisors the best candidates of the requests of
     the organisations they serve, to members their own best open requests."""
 
+    list_groups = (HR_ADVISOR, MEMBER)  # the candidate list and Kansen
     serializer_class = MatchSerializer
     filterset_class = MatchFilter
 
@@ -853,6 +850,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Inzet, with its steps as POST sub-resources (API-10). The member accepts or
     declines a proposal; the HR advisor confirms or withdraws."""
 
+    # Voorstellen and Mijn inzet, the team on the opgave page, Bezetting and Vrijgaven.
+    list_groups = (MEMBER, MANAGER, HR_ADVISOR, LINE_MANAGER)
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
     lookup_field = "uuid"

@@ -89,6 +89,7 @@ class RoleFilter(filters.FilterSet):
 class CompetencyViewSet(viewsets.ReadOnlyModelViewSet):
     """The competency catalogue, group by group."""
 
+    list_groups = None  # everyone
     serializer_class = CompetencySerializer
     filterset_class = CompetencyFilter
     lookup_field = "code"
@@ -101,6 +102,7 @@ class CompetencyViewSet(viewsets.ReadOnlyModelViewSet):
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """The role catalogue, core roles first."""
 
+    list_groups = None  # everyone
     serializer_class = RoleSerializer
     filterset_class = RoleFilter
     lookup_field = "code"

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
+from config import oidc
+
 
 class HtmxLoginRedirectMiddleware:
     """Send the whole page to the login form when an HTMX request finds the session gone.
@@ -31,3 +33,28 @@ class HtmxLoginRedirectMiddleware:
             return response
         back = request.htmx.current_url_abs_path or "/"
         return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
+
+
+class SingleSignOnLogoutCspMiddleware:
+    """Let the logout form of a single sign-on session go on to the identity provider.
+
+    The logout answers with a redirect to the provider's end-session endpoint, and Chromium
+    holds a form's redirects to the form-action of the page the form is on: `'self'` alone
+    would stop the browser on the page it logged out from, its session ended at Rolpool but
+    not at the provider. Only pages of such sessions allow that one origin more. Goes after
+    CSPMiddleware in MIDDLEWARE, so that the policy is written after this ran.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response  # no form; spares the endpoint's look-up
+        if endpoint := oidc.end_session_endpoint(request):
+            provider = urlsplit(endpoint)
+            update = getattr(response, "_csp_update", None) or {}
+            forms = [*update.get("form-action", []), f"{provider.scheme}://{provider.netloc}"]
+            response._csp_update = {**update, "form-action": forms}
+        return response

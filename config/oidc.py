@@ -3,26 +3,29 @@
 Off unless OIDC_RP_CLIENT_ID is set (config/settings.py). The identity provider (Entra ID,
 Keycloak) decides who may use Rolpool: on every login the account's Rolpool groups are set
 from one claim through OIDC_GROUP_MAP, and a person whose claim maps to no Rolpool group is
-refused. Groups that are not Rolpool's own are never touched.
+refused. Groups that are not Rolpool's own are never touched. Only an ID token of the
+configured issuer, meant for this client, is taken; logging out of a session that single
+sign-on began ends the session at the provider too, where it publishes how.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import wraps
+from urllib.parse import urlencode
 
 import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -43,8 +46,16 @@ DISCOVERED = {
     "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
     "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
     "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+    "OIDC_OP_ISSUER": "issuer",
+    "OIDC_OP_END_SESSION_ENDPOINT": "end_session_endpoint",  # optional: not every provider has one
 }
 DISCOVERY_CACHE_SECONDS = 3600
+# Where Django's login records the backend that logged a session in.
+BACKEND = "config.oidc.OIDCBackend"
+# Where mozilla-django-oidc keeps the ID token (OIDC_STORE_ID_TOKEN): the logout's hint.
+ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 - a session key, not a secret
+# Where the session keeps the provider's end-session endpoint, read once at login.
+END_SESSION_SESSION_KEY = "oidc_end_session_endpoint"
 
 
 def enabled() -> bool:
@@ -54,7 +65,7 @@ def enabled() -> bool:
 def oidc_setting(name: str, *default):
     """A mozilla-django-oidc setting; an empty endpoint comes from the discovery document."""
     if name in DISCOVERED and not getattr(settings, name, "") and settings.OIDC_OP_DISCOVERY_URL:
-        return _discovery(settings.OIDC_OP_DISCOVERY_URL)[DISCOVERED[name]]
+        return _discovery(settings.OIDC_OP_DISCOVERY_URL).get(DISCOVERED[name], "")
     return import_from_settings(name, *default)
 
 
@@ -145,6 +156,10 @@ def _member_link(*, user: AbstractBaseUser, claims: dict) -> None:
         members[0].save(update_fields=["user"])
 
 
+class IssuerMismatch(SuspiciousOperation):
+    """An ID token whose issuer is not the configured one: refused, whoever signed it."""
+
+
 class OIDCBackend(OIDCAuthenticationBackend):
     """Accounts from the provider's claims: username from preferred_username, else sub.
 
@@ -172,15 +187,35 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if "nonce" not in kwargs:  # not called by the callback view: a password login
             return None
-        return super().authenticate(request, **kwargs)
+        user = super().authenticate(request, **kwargs)
+        if user is None:
+            # mozilla-django-oidc stores the ID token before it knows whether the person is
+            # let in: a refused person's token does not stay in the session.
+            request.session.pop(ID_TOKEN_SESSION_KEY, None)
+        else:
+            # Where this session will end at the provider, read now that the provider has
+            # just answered (discovery is cached): every page and the logout then read the
+            # session only, and never wait for a provider that is down.
+            request.session[END_SESSION_SESSION_KEY] = self.OIDC_OP_END_SESSION_ENDPOINT or ""
+        return user
 
     def verify_token(self, token, **kwargs):
+        """The signature, expiry and nonce (mozilla-django-oidc), then what it leaves out:
+        the issuer, the audience and the authorised party (OpenID Connect Core 3.1.3.7)."""
         payload = super().verify_token(token, **kwargs)
+        # Entra ID signs the tokens of every tenant with the same keys: only the issuer
+        # tells a token of our tenant from one of any other.
+        issuer, expected = payload.get("iss"), self.OIDC_OP_ISSUER
+        if not expected or issuer != expected:
+            raise IssuerMismatch(f"ID token of issuer {str(issuer)[:200]!r}, not of {expected!r}.")
         audience = payload.get("aud")
-        if self.OIDC_RP_CLIENT_ID not in (
-            [audience] if isinstance(audience, str) else audience or []
-        ):
+        audiences = [audience] if isinstance(audience, str) else audience or []
+        if self.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("ID token is meant for another client.")
+        if payload.get("azp", self.OIDC_RP_CLIENT_ID) != self.OIDC_RP_CLIENT_ID or (
+            len(audiences) > 1 and "azp" not in payload
+        ):
+            raise SuspiciousOperation("ID token was issued to another party (azp).")
         return payload
 
     def get_userinfo(self, access_token, id_token, payload):
@@ -234,22 +269,69 @@ class CallbackView(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
     def get(self, request):
+        # The log lines name what went wrong, never the person: the messages of these
+        # errors are ours and PyJWT's, and hold no claims.
         try:
             return super().get(request)
+        except IssuerMismatch as error:
+            # A token of another tenant or provider, or a changed issuer that the
+            # configuration has not caught up with: the administrator needs to know which.
+            logger.warning("Single sign-on refused: %s", error)
+            return self.login_failure(
+                _(
+                    "Inloggen met je organisatieaccount is niet gelukt: het antwoord kwam niet "
+                    "van de inlogdienst die Rolpool vertrouwt. Probeer het opnieuw; lukt het "
+                    "weer niet, meld het dan aan de functioneel beheerder."
+                )
+            )
         except (SuspiciousOperation, jwt.InvalidTokenError, requests.RequestException) as error:
             # A forged or expired answer, or a provider that does not respond: no login.
             logger.warning("Single sign-on failed: %s", error)
             return self.login_failure()
 
-    def login_failure(self):
+    def login_failure(self, message: str | None = None):
         messages.error(
             self.request,
-            _(
+            message
+            or _(
                 "Inloggen met je organisatieaccount is niet gelukt. Heb je nog geen toegang "
                 "tot Rolpool, vraag die dan aan de functioneel beheerder."
             ),
         )
         return redirect("login")
+
+
+def end_session_endpoint(request: HttpRequest) -> str | None:
+    """The provider's end-session endpoint (OpenID Connect RP-Initiated Logout) when this
+    session is to end there too: single sign-on began it and the provider published one at
+    the time. None when Rolpool's own logout is all there is."""
+    session = request.session
+    if not (
+        enabled()
+        and session.get(BACKEND_SESSION_KEY) == BACKEND
+        and session.get(ID_TOKEN_SESSION_KEY)
+    ):
+        return None
+    return session.get(END_SESSION_SESSION_KEY) or None
+
+
+def end_session_url(request: HttpRequest) -> str | None:
+    """Where the browser goes to end the session at the provider too, with this login's ID
+    token as hint, and back to the login page afterwards; None as `end_session_endpoint`.
+    Call it before the session ends: the ID token is read from it."""
+    endpoint = end_session_endpoint(request)
+    if endpoint is None:
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": request.session[ID_TOKEN_SESSION_KEY],
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(
+                resolve_url(settings.LOGOUT_REDIRECT_URL)
+            ),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 # The login page links to the init URL without htmx: the provider's page is another site.

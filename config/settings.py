@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.SingleSignOnLogoutCspMiddleware",  # after CSP: updates its policy
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
     "config.api.middleware.ApiVersionMiddleware",
@@ -187,15 +188,24 @@ if OIDC_ENABLED:
     OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
     OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    # Only ID tokens of this issuer are taken (the discovery document's `issuer` if unset).
+    OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
     if not OIDC_OP_DISCOVERY_URL and not all(
         (
             OIDC_OP_AUTHORIZATION_ENDPOINT,
             OIDC_OP_TOKEN_ENDPOINT,
             OIDC_OP_USER_ENDPOINT,
             OIDC_OP_JWKS_ENDPOINT,
+            OIDC_OP_ISSUER,
         )
     ):
-        raise ImproperlyConfigured("Set OIDC_OP_DISCOVERY_URL or the OIDC_OP_*_ENDPOINT variables.")
+        raise ImproperlyConfigured(
+            "Set OIDC_OP_DISCOVERY_URL or the OIDC_OP_*_ENDPOINT variables and OIDC_OP_ISSUER."
+        )
+    # Logging out of a single sign-on session ends it at the provider too, here or at the
+    # discovery document's end_session_endpoint; with neither, Rolpool's logout is all.
+    OIDC_OP_END_SESSION_ENDPOINT = os.environ.get("OIDC_OP_END_SESSION_ENDPOINT", "")
+    OIDC_STORE_ID_TOKEN = True  # the logout's id_token_hint
     OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
     # "rolpool-hr=HR-adviseur,rolpool-manager=opdrachtgever": provider group = Rolpool group.
     OIDC_GROUP_MAP = {
@@ -282,7 +292,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every collection names the groups that may list it (`list_groups`); others get 403.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "config.api.permissions.GroupsMayList",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
@@ -304,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     ),
     # SemVer; also sent as the API-Version header on every /api/ response (API-57).
     # 1.1.0: proposing, changing and closing opgaven and rolvragen, and release steps.
+    # Unreleased (the number is set on merge): a list answers 403 instead of an empty page
+    # to the groups that do not see that collection in the browser (issue 7; README).
     "VERSION": "1.1.0",
     "CONTACT": {
         "name": "Rolpool",

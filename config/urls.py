@@ -16,7 +16,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     # Single sign-on (404 unless configured); the provider sends people back to oidc/callback/.
     path("oidc/authenticate/", oidc.authentication_init, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.authentication_callback, name="oidc_authentication_callback"),

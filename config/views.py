@@ -1,18 +1,22 @@
-"""Project-level pages: the home page that sends each user to their own work, and health."""
+"""Project-level pages: the home page that sends each user to their own work, logout, and
+health."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
+from config import oidc
 from config.celery import HEARTBEAT_KEY
 from pool.access import ADMINISTRATOR, HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
 
@@ -35,6 +39,21 @@ def home(request: HttpRequest) -> HttpResponse:
         if group in groups:
             return redirect(url_name)
     return render(request, "home.html")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout. A session that single sign-on began ends at the identity provider
+    too, where it publishes how: otherwise the next "Inloggen met je organisatieaccount"
+    would let in whoever uses the browser next, without asking anything."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        at_provider = oidc.end_session_url(request)  # before logging out empties the session
+        response = super().post(request, *args, **kwargs)
+        if at_provider is None:
+            return response
+        if request.htmx:  # htmx cannot follow a redirect to another site: the page goes
+            return HttpResponseClientRedirect(at_provider)
+        return HttpResponseRedirect(at_provider)
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """REST API for the pool: organisations and members, addressed by UUID (read-only).
 
-Who sees what follows the browser; an object the caller may not see answers 404.
+Who sees what follows the browser: a group that sees no member or organisation there gets
+403 for the list (config/api/permissions.py); an object the caller may not see answers 404.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 
 from config.api.fields import UtcDateTimeField
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
+from pool.access import ADMINISTRATOR, HR_ADVISOR, MANAGER, MEMBER
 from pool.models import Member, MemberCompetency, Organisation
 from pool.selectors import competencies_of, members_visible_to, organisations_visible_to
 
@@ -115,6 +117,8 @@ class OrganisationFilter(filters.FilterSet):
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    # Line managers choose no organisation anywhere, nor does any page show them one.
+    list_groups = (MEMBER, MANAGER, HR_ADVISOR, ADMINISTRATOR)
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     lookup_field = "uuid"
@@ -145,6 +149,9 @@ MemberCompetencySort = sort_filterset(
 
 
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+    # A member's own profile, and the HR advisor's pool. Functional administrators keep
+    # members in the admin, not through the API; nobody else sees member records.
+    list_groups = (MEMBER, HR_ADVISOR)
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
     lookup_field = "uuid"

@@ -2,7 +2,10 @@
 
 It signs in whoever `claims` describes: the authorization endpoint sends the browser straight
 back with a code; the token endpoint answers an RS256 ID token with the request's nonce (or a
-forged one, see `forge`); userinfo answers the claims without groups, as Entra ID does.
+forged one, see `forge`); userinfo answers the claims without groups, as Entra ID does. The
+end-session endpoint (RP-Initiated Logout) checks its id_token_hint, records whose session
+ended and sends the browser to the post_logout_redirect_uri; `end_session = False` leaves it
+out of the discovery document, as providers without one do.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ GROUP_MAP = {
 }
 
 USERNAME = "j.jansen@utrecht.nl"
+OTHER_ISSUER = "https://login.elders.example/tenant-van-een-ander/v2.0"
 
 
 def person(*groups: str, **claims) -> dict:
@@ -44,8 +48,9 @@ def person(*groups: str, **claims) -> dict:
     }
 
 
-def oidc_settings(settings, *, discovery_url: str = "", **endpoints: str) -> None:
-    """Turn single sign-on on, as config/settings.py does from the environment."""
+def oidc_settings(settings, *, discovery_url: str = "", issuer: str = "", **endpoints: str) -> None:
+    """Turn single sign-on on, as config/settings.py does from the environment; `endpoints`
+    by their short name (authorization, token, user, jwks, end_session)."""
     settings.OIDC_ENABLED = True
     settings.AXES_WHITELIST_CALLABLE = "config.oidc.axes_exempt"
     settings.AUTHENTICATION_BACKENDS = [
@@ -57,8 +62,10 @@ def oidc_settings(settings, *, discovery_url: str = "", **endpoints: str) -> Non
     settings.OIDC_RP_SIGN_ALGO = "RS256"
     settings.OIDC_RP_SCOPES = "openid email profile"
     settings.OIDC_OP_DISCOVERY_URL = discovery_url
-    for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS"):
+    settings.OIDC_OP_ISSUER = issuer
+    for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS", "END_SESSION"):
         setattr(settings, f"OIDC_OP_{name}_ENDPOINT", endpoints.get(name.lower(), ""))
+    settings.OIDC_STORE_ID_TOKEN = True
     settings.OIDC_GROUPS_CLAIM = "groups"
     settings.OIDC_GROUP_MAP = GROUP_MAP
     settings.OIDC_USE_PKCE = True
@@ -75,9 +82,12 @@ class Provider:
 
     def reset(self) -> None:
         self.claims: dict = {}
-        self.forge: str | None = None  # "signature", "nonce", "audience" or "expired"
+        # "signature", "nonce", "audience", "expired", "issuer" or "azp"
+        self.forge: str | None = None
         self.codes: dict[str, dict] = {}  # code → the authorization request's parameters
         self.tokens: dict[str, dict] = {}  # access token → claims
+        self.end_session = True
+        self.ended: list[dict] = []  # the claims of each ID token whose session ended here
 
     def __enter__(self) -> Provider:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -92,13 +102,16 @@ class Provider:
         return f"{self.url}/.well-known/openid-configuration"
 
     def discovery(self) -> dict:
-        return {
+        document = {
             "issuer": self.url,
             "authorization_endpoint": f"{self.url}/authorize",
             "token_endpoint": f"{self.url}/token",
             "userinfo_endpoint": f"{self.url}/userinfo",
             "jwks_uri": f"{self.url}/jwks",
         }
+        if self.end_session:
+            document["end_session_endpoint"] = f"{self.url}/logout"
+        return document
 
     def jwks(self) -> dict:
         jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
@@ -122,11 +135,12 @@ class Provider:
             return 400, {"error": "invalid_grant", "error_description": "PKCE"}
         now = int(time.time())
         id_token = {
-            "iss": self.url,
+            "iss": OTHER_ISSUER if self.forge == "issuer" else self.url,
             "aud": "another-client" if self.forge == "audience" else CLIENT_ID,
             "iat": now,
             "exp": now - 60 if self.forge == "expired" else now + 300,
             "nonce": "forged" if self.forge == "nonce" else request.get("nonce"),
+            **({"azp": "another-client"} if self.forge == "azp" else {}),
             **self.claims,
         }
         key = self.other_key if self.forge == "signature" else self.key
@@ -134,6 +148,22 @@ class Provider:
         self.tokens[access_token] = self.claims
         signed = jwt.encode(id_token, key, algorithm="RS256", headers={"kid": "test"})
         return 200, {"access_token": access_token, "token_type": "Bearer", "id_token": signed}
+
+    def logout(self, query: dict) -> str | None:
+        """End the session of the ID token in the hint; where the browser goes then (None:
+        a hint that is not an ID token of ours for that client, or nowhere to go)."""
+        try:
+            claims = jwt.decode(
+                query.get("id_token_hint", ""),
+                self.key.public_key(),
+                algorithms=["RS256"],
+                audience=query.get("client_id"),
+                options={"verify_exp": False},  # a hint may have expired; it is still ours
+            )
+        except jwt.InvalidTokenError:
+            return None
+        self.ended.append(claims)
+        return query.get("post_logout_redirect_uri")
 
     def userinfo(self, authorization: str) -> tuple[int, dict]:
         claims = self.tokens.get(authorization.removeprefix("Bearer "))
@@ -149,9 +179,13 @@ class Provider:
                 url = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if url.path == "/authorize":
-                    self.send_response(302)
-                    self.send_header("Location", provider.authorize(query))
-                    self.end_headers()
+                    self._redirect(provider.authorize(query))
+                elif url.path == "/logout":
+                    location = provider.logout(query)
+                    if location:
+                        self._redirect(location)
+                    else:
+                        self._json(400, {"error": "invalid_request"})
                 elif url.path == "/userinfo":
                     self._json(*provider.userinfo(self.headers.get("Authorization", "")))
                 elif url.path == "/jwks":
@@ -168,6 +202,11 @@ class Provider:
                     self._json(*provider.token(form))
                 else:
                     self._json(404, {})
+
+            def _redirect(self, location: str) -> None:
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.end_headers()
 
             def _json(self, status: int, data: dict) -> None:
                 payload = json.dumps(data).encode()

@@ -34,6 +34,7 @@ from rest_framework.authtoken.models import Token
 
 from assignments.models import Assignment, AutostaffRun, Match, Release
 from competencies.models import Competency, Role
+from config.api.problems import PROBLEM_CONTENT_TYPE as PROBLEM
 from notifications.models import Notification
 from pool import access
 from tests.factories import (
@@ -176,7 +177,8 @@ EXPORT = lambda w, side, user: {"filename": "rolpool-medewerkers.xlsx"}  # noqa:
 # Columns: anonymous, medewerker, opdrachtgever, HR-adviseur, leidinggevende, beheerder.
 # Requests carry no form data: where an allowed user gets 200 on a POST, the form came back
 # with its errors; 400 and 409 are refusals by the rules (a step out of order, no hours
-# left), not by permission. API lists answer 200 to everyone, scoped to what they may see.
+# left), not by permission. An API list answers 403 to the groups that do not see that
+# collection in the browser either, and to the others what they may see (issue 7).
 # fmt: off
 MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     # Site
@@ -261,26 +263,26 @@ MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     "api-schema-json": (NONE, {"GET": "200 200 200 200 200 200"}),
     "api-schema-yaml": (NONE, {"GET": "200 200 200 200 200 200"}),
     "api-docs": (NONE, {"GET": "200 200 200 200 200 200"}),
-    "organisatie-list": (NONE, {"GET": "401 200 200 200 200 200"}),
+    "organisatie-list": (NONE, {"GET": "401 200 200 200 403 200"}),
     "organisatie-detail": (ORGANISATION, {"GET": "401 200|404 200 200|404 404 200"}),
     "competentie-list": (NONE, {"GET": "401 200 200 200 200 200"}),
     "competentie-detail": (COMPETENCY_CODE, {"GET": "401 200 200 200 200 200"}),
     "rol-list": (NONE, {"GET": "401 200 200 200 200 200"}),
     "rol-detail": (ROLE_CODE, {"GET": "401 200 200 200 200 200"}),
-    "medewerker-list": (NONE, {"GET": "401 200 200 200 200 200"}),
+    "medewerker-list": (NONE, {"GET": "401 200 403 200 403 403"}),
     "medewerker-detail": (MEMBER, {"GET": "401 200|404 404 200|404 404 404"}),
     "medewerker-competencies": (MEMBER, {"GET": "401 200|404 404 200|404 404 404"}),
-    "opgave-list": (NONE, {"GET": "401 200 200 200 200 200", "POST": "401 403 400 403 403 403"}),
+    "opgave-list": (NONE, {"GET": "401 403 200 200 403 403", "POST": "401 403 400 403 403 403"}),
     "opgave-detail": (OPGAVE, {"GET": "401 404 200|404 200|404 404 404", "PATCH": "401 403 200|404 403 403 403"}),
     "opgave-autostaff": (OPGAVE, {"POST": "401 403 403 200|404 403 403"}),
     "opgave-open": (OPGAVE, {"POST": "401 403 409|404 403 403 403"}),
     "opgave-complete": (OPGAVE, {"POST": "401 403 400|404 403 403 403"}),
     "opgave-cancel": (OPGAVE, {"POST": "401 403 400|404 403 403 403"}),
     "opgave-copy": (OPGAVE, {"POST": "401 403 201|404 403 403 403"}),
-    "rolvraag-list": (NONE, {"GET": "401 200 200 200 200 200", "POST": "401 403 400 403 403 403"}),
+    "rolvraag-list": (NONE, {"GET": "401 403 200 200 403 403", "POST": "401 403 400 403 403 403"}),
     "rolvraag-detail": (REQUEST, {"GET": "401 404 200|404 200|404 404 404", "PATCH": "401 403 200|404 403 403 403", "DELETE": "401 403 200|404 403 403 403"}),
     "rolvraag-matches": (REQUEST, {"GET": "401 403 403 200|404 403 403"}),
-    "inzet-list": (NONE, {"GET": "401 200 200 200 200 200", "POST": "401 403 403 400 403 403"}),
+    "inzet-list": (NONE, {"GET": "401 200 200 200 200 403", "POST": "401 403 403 400 403 403"}),
     "inzet-detail": (PROPOSAL, {"GET": "401 200|404 404 200|404 404 404"}),
     "inzet-accept": (PROPOSAL, {"POST": "401 409|404 403 403 403 403"}),
     "inzet-decline": (PROPOSAL, {"POST": "401 400|404 403 403 403 403"}),
@@ -288,7 +290,7 @@ MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     "inzet-withdraw": (PROPOSAL, {"POST": "401 403 403 400|404 403 403"}),
     "inzet-release": (ACCEPTED, {"POST": "401 403 403 403 200|404 403"}),
     "inzet-refuse-release": (ACCEPTED, {"POST": "401 403 403 403 400|404 403"}),
-    "match-list": (NONE, {"GET": "401 200 200 200 200 200"}),
+    "match-list": (NONE, {"GET": "401 200 403 200 403 403"}),
     "api/v1/*": (NONE, {"GET": "404 404 404 404 404 404"}),
 }
 # fmt: on
@@ -375,11 +377,14 @@ def _outcomes(client, world: World, key: str, *, htmx: bool = False):
 @pytest.mark.parametrize("key", sorted(MATRIX))
 def test_matrix(client, world, key, settings):
     settings.AXES_ENABLED = False  # force_login many times over; throttling is tested elsewhere
-    wrong = [
-        f"{method} {url} as {group} ({whose}): {response.status_code}, expected {expected}"
-        for method, group, whose, expected, response, url in _outcomes(client, world, key)
-        if response.status_code != expected
-    ]
+    wrong = []
+    for method, group, whose, expected, response, url in _outcomes(client, world, key):
+        if response.status_code != expected:
+            wrong.append(
+                f"{method} {url} as {group} ({whose}): {response.status_code}, expected {expected}"
+            )
+        elif url.startswith("/api/") and expected >= 400 and response["Content-Type"] != PROBLEM:
+            wrong.append(f"{method} {url} as {group} ({whose}): {response['Content-Type']}")
     assert not wrong, "\n".join(wrong)
 
 

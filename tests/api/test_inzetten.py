@@ -53,6 +53,13 @@ def test_manager_sees_people_confirmed_on_own_opgaven(api, manager):
     problem(client.get(f"{API}/inzetten/{proposed.uuid}"), 404)
 
 
+def test_a_functional_administrator_may_not_list_inzet(api, administrator, proposal):
+    """Staffing is no part of their work in the browser: 403, not an empty list."""
+    client = api.as_user(administrator)
+    problem(client.get(f"{API}/inzetten"), 403)
+    problem(client.get(f"{API}/inzetten/{proposal.uuid}"), 404)
+
+
 def test_member_accepts(api, member, proposal):
     response = api.as_user(member.user).post(f"{API}/inzetten/{proposal.uuid}/accepteren")
     assert response.status_code == 200, response.content

@@ -51,7 +51,7 @@ def test_api_matches_follow_the_pages(api, organisation, advisor, member, manage
     assert [(r["rolvraag"], r["score"]) for r in body["results"]] == [
         (str(own_open.role_request.uuid), 70)
     ]
-    assert api.as_user(manager).get(f"{API}/matches").json()["count"] == 0
+    problem(api.as_user(manager).get(f"{API}/matches"), 403)  # no candidates on their pages
     problem(APIClient().get(f"{API}/matches"), 401)
 
 

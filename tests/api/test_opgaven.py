@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 
 from assignments.matching.services import RECOMPUTE_REQUEST_TASK
 from assignments.models import Match, Opgave, OpgaveLogEntry, RoleRequest
@@ -55,12 +56,34 @@ def test_advisor_sees_opgaven_of_organisations_they_serve(api, organisation, adv
     problem(client.get(f"{API}/opgaven/{elsewhere.uuid}"), 404)
 
 
-@pytest.mark.parametrize("group", [access.MEMBER, access.ADMINISTRATOR])
-def test_other_groups_see_no_opgaven(api, group):
+@pytest.mark.parametrize("group", [access.MEMBER, access.LINE_MANAGER, access.ADMINISTRATOR])
+def test_other_groups_may_not_list_opgaven(api, group):
+    """They see no opgave pages either: the list is refused, not answered empty, and an
+    opgave itself stays 404, as for anyone it is not visible to."""
     opgave = OpgaveFactory()
     client = api.as_user(UserFactory(groups=[group]))
-    assert uuids(client.get(f"{API}/opgaven")) == set()
+    body = problem(client.get(f"{API}/opgaven"), 403)
+    assert body["code"] == "permission_denied"
+    assert body["detail"] == "Jouw gebruikersgroep heeft geen toegang tot deze lijst."
     problem(client.get(f"{API}/opgaven/{opgave.uuid}"), 404)
+    problem(client.get(f"{API}/rolvragen"), 403)
+    problem(client.get(f"{API}/rolvragen/{RoleRequestFactory(opgave=opgave).uuid}"), 404)
+
+
+def test_an_account_in_no_group_may_list_only_the_catalogues(api):
+    client = api.as_user(UserFactory())
+    for collection in ("opgaven", "rolvragen", "inzetten", "medewerkers", "organisaties"):
+        problem(client.get(f"{API}/{collection}"), 403)
+    problem(client.get(f"{API}/matches"), 403)
+    assert client.get(f"{API}/rollen").status_code == 200
+    assert client.get(f"{API}/competenties").status_code == 200
+
+
+def test_a_group_that_may_list_is_not_refused_for_its_other_groups(api, organisation, advisor):
+    """Groups add up: a member who is also an HR advisor lists what the advisor sees."""
+    served = OpgaveFactory(organisation=organisation)
+    advisor.groups.add(Group.objects.get(name=access.MEMBER))
+    assert uuids(api.as_user(advisor).get(f"{API}/opgaven")) == {str(served.uuid)}
 
 
 def test_opgave_fields(api, manager):
@@ -157,7 +180,7 @@ def test_role_requests_visible_through_their_opgave(api, organisation, advisor, 
     problem(api.get(f"{API}/rolvragen/{other.uuid}"), 404)
     assert uuids(api.as_user(advisor).get(f"{API}/rolvragen")) == {str(own.uuid)}
     member = MemberFactory(organisation=organisation, user=UserFactory(groups=[access.MEMBER]))
-    assert uuids(api.as_user(member.user).get(f"{API}/rolvragen")) == set()
+    problem(api.as_user(member.user).get(f"{API}/rolvragen"), 403)
     problem(api.get(f"{API}/rolvragen/{own.uuid}"), 404)
 
 

@@ -82,11 +82,20 @@ def test_advisor_also_sees_the_members_shared_with_them(api, organisation, advis
     assert client.get(f"{API}/medewerkers/{shared.uuid}").status_code == 200
 
 
-@pytest.mark.parametrize("group", [access.ADMINISTRATOR, access.MANAGER])
-def test_other_groups_see_no_members(api, member, group):
+@pytest.mark.parametrize("group", [access.ADMINISTRATOR, access.MANAGER, access.LINE_MANAGER])
+def test_other_groups_may_not_list_members(api, member, group):
+    """No page shows them member records: the list is refused (403, not an empty page);
+    a record itself stays 404, as for anyone it is not visible to."""
     client = api.as_user(UserFactory(groups=[group]))
-    assert uuids(client.get(f"{API}/medewerkers")) == set()
+    problem(client.get(f"{API}/medewerkers"), 403)
     problem(client.get(f"{API}/medewerkers/{member.uuid}"), 404)
+    problem(client.get(f"{API}/medewerkers/{member.uuid}/competenties"), 404)
+
+
+def test_a_line_manager_may_not_list_organisations(api, member):
+    client = api.as_user(UserFactory(groups=[access.LINE_MANAGER]))
+    problem(client.get(f"{API}/organisaties"), 403)
+    problem(client.get(f"{API}/organisaties/{member.organisation.uuid}"), 404)
 
 
 def test_member_fields(api, member):

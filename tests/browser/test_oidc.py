@@ -46,3 +46,17 @@ def test_someone_without_a_rolpool_group_is_refused_accessibly(
     expect(page.get_by_text("Inloggen met je organisatieaccount is niet gelukt")).to_be_visible()
     assert_no_axe_violations(axe(), "the login page after a refused single sign-on")
     assert_no_problems(browser_problems)
+
+
+def test_logging_out_ends_the_session_at_the_provider_too(page: Page, browser_problems, op):
+    """Through the provider's end-session endpoint and back to the login page: the logout
+    form's redirect to another site is one the page's Content-Security-Policy allows."""
+    op.claims = person("rolpool-hr")
+    page.goto("/inloggen/")
+    page.get_by_role("link", name=BUTTON).click()
+    page.get_by_role("button", name="Uitloggen").click()
+
+    expect(page).to_have_url(re.compile("/inloggen/$"))
+    expect(page.get_by_role("link", name=BUTTON)).to_be_visible()
+    assert [claims["sub"] for claims in op.ended] == ["a1b2c3"]
+    assert_no_problems(browser_problems)
