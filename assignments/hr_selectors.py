@@ -11,7 +11,19 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -19,6 +31,7 @@ from assignments.matching.explain import Reading, names_for, read
 from assignments.models import (
     ACTIVE_STATES,
     Assignment,
+    AssignmentState,
     Match,
     Opgave,
     RoleRequest,
@@ -206,8 +219,9 @@ def _board_order(order: str) -> list[Any]:
 def board_requests(
     *, user: AbstractBaseUser, filters: BoardFilters, today: date
 ) -> QuerySet[RoleRequest]:
-    """The advisor's open role requests, filtered and sorted, with their best stored score
-    and their urgency: 0, 1, 2 when they start within 2, 4 or 8 weeks, else 3."""
+    """The advisor's open role requests, filtered and sorted, with their best stored score,
+    how many proposals wait for an answer (`proposed`, beside `staffed`), and their
+    urgency: 0, 1, 2 when they start within 2, 4 or 8 weeks, else 3."""
     top = Match.objects.filter(role_request=OuterRef("pk"), in_request_top=True)
     buckets = [
         When(start__lte=today + timedelta(weeks=weeks), then=Value(index))
@@ -215,6 +229,7 @@ def board_requests(
     ]
     requests = open_role_requests_for_advisor(user=user).annotate(
         best_score=Subquery(top.order_by("-score").values("score")[:1]),
+        proposed=Count("assignments", filter=Q(assignments__state=AssignmentState.PROPOSED)),
         urgency=Case(*buckets, default=Value(len(URGENCY_WEEKS))),
     )
     search = filters.search.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assignments.overview_selectors import (
@@ -11,7 +12,9 @@ from assignments.overview_selectors import (
     Grouping,
     pool_organisations,
     pool_units,
+    shortage_organisations,
 )
+from pool.models import Organisation
 
 
 class View:
@@ -20,16 +23,21 @@ class View:
     CHOICES = [(HEATMAP, _("kleurenkaart")), (TABLE, _("tabel"))]
 
 
-class PoolFilterForm(forms.Form):
-    """Which part of the advisor's pool to show: one organisation and/or one unit."""
-
-    organisatie = forms.ModelChoiceField(
+def _organisation_field(empty_label: str | Promise) -> forms.ModelChoiceField:
+    """One organisation to narrow to, by its uuid in the URL; its choices are set per user."""
+    return forms.ModelChoiceField(
         label=_("Organisatie"),
         queryset=None,
         required=False,
-        empty_label=_("Alle organisaties"),
+        empty_label=empty_label,
         to_field_name="uuid",
     )
+
+
+class PoolFilterForm(forms.Form):
+    """Which part of the advisor's pool to show: one organisation and/or one unit."""
+
+    organisatie = _organisation_field(_("Alle organisaties"))
     afdeling = forms.ChoiceField(label=_("Afdeling"), required=False)
     defaults: dict[str, str] = {}
 
@@ -72,3 +80,17 @@ class DistributionForm(PoolFilterForm):
         label=_("Sorteren"), choices=DistributionOrder.choices, required=False
     )
     defaults = {"sorteer": DistributionOrder.LONGEST_WITHOUT}
+
+
+class ShortageForm(forms.Form):
+    """Whose shortages to show: all organisations the advisor serves, or one of them."""
+
+    organisatie = _organisation_field(_("Alle organisaties die je bedient"))
+
+    def __init__(self, data, *, user: AbstractBaseUser) -> None:
+        super().__init__(data)
+        self.fields["organisatie"].queryset = shortage_organisations(user=user)
+
+    def organisation(self) -> Organisation | None:
+        """The chosen organisation; None for all, or when the choice is not one of them."""
+        return self.cleaned_data["organisatie"] if self.is_valid() else None

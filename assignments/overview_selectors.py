@@ -247,6 +247,10 @@ class Shortage:
     requests: int = 0
     supply_hours: float = 0.0
     supply_people: int = 0
+    # What requests that wish for a competency (not require it) still want: shown apart,
+    # and not part of the gap.
+    desired_hours: float = 0.0
+    desired_people: int = 0
 
     @property
     def gap_hours(self) -> float:
@@ -292,21 +296,34 @@ def _biggest_gaps_first(rows) -> list[Shortage]:
     return sorted(rows, key=lambda row: (-row.gap_hours, -row.gap_people, row.label))
 
 
-def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
-    """Per role and per required competency: what open role requests starting within the
-    coming quarter still want, against what the advisor's pool has free in that quarter.
+def shortage_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
+    """The organisations whose shortages the advisor may look at: those they serve."""
+    return Organisation.objects.filter(hr_advisors=user).order_by("name", "pk")
 
-    A request's still-open places are its people less its booked inzet.
+
+def shortages(
+    *, user: AbstractBaseUser, today: date, organisation: Organisation | None = None
+) -> ShortageReport:
+    """Per role and per competency: what open role requests starting within the coming
+    quarter still want, against what the advisor's pool has free in that quarter. A
+    competency's demand counts the requests that require it; those that only wish for it
+    are counted apart (`desired_*`).
+
+    A request's still-open places are its people less its booked inzet. With an
+    organisation (one the advisor serves): its requests, against the members who may
+    staff them.
     """
     first = week_of(today)
     horizon_end = first + timedelta(weeks=QUARTER_WEEKS)
     name = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+    wanted = open_role_requests_for_advisor(user=user)
+    if organisation is not None:
+        wanted = wanted.filter(opgave__organisation=organisation)
     requests = {
         pk: (role_id, role_name, float(hours) * (people - staffed), people - staffed)
-        for pk, role_id, role_name, hours, people, staffed in open_role_requests_for_advisor(
-            user=user
+        for pk, role_id, role_name, hours, people, staffed in wanted.filter(
+            end__gte=today, start__lt=horizon_end
         )
-        .filter(end__gte=today, start__lt=horizon_end)
         .order_by()
         .values_list("pk", "role_id", f"role__{name}", "hours_per_week", "people", "staffed")
         if people > staffed
@@ -314,28 +331,39 @@ def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
     needs = defaultdict(list)
     if requests:
         for request_id, *need in RoleRequestCompetency.objects.filter(
-            role_request_id__in=list(requests), required=True
-        ).values_list("role_request_id", "competency_id", "min_level", f"competency__{name}"):
+            role_request_id__in=list(requests)
+        ).values_list(
+            "role_request_id", "competency_id", "min_level", f"competency__{name}", "required"
+        ):
             needs[request_id].append(need)
 
     roles: dict[int, Shortage] = {}
     competencies: dict[tuple[int, int], Shortage] = {}
     for request_id, (role_id, role_name, hours, places) in requests.items():
         rows = [roles.setdefault(role_id, Shortage(Dimension.ROLE, role_name))]
-        for competency_id, min_level, competency_name in needs[request_id]:
-            rows.append(
-                competencies.setdefault(
-                    (competency_id, min_level),
-                    Shortage(Dimension.COMPETENCY, _level_label(competency_name, min_level)),
-                )
+        for competency_id, min_level, competency_name, required in needs[request_id]:
+            row = competencies.setdefault(
+                (competency_id, min_level),
+                Shortage(Dimension.COMPETENCY, _level_label(competency_name, min_level)),
             )
+            if required:
+                rows.append(row)
+            else:
+                row.desired_hours += hours
+                row.desired_people += places
         for row in rows:
             row.demand_hours += hours
             row.demand_people += places
             row.requests += 1
 
     if requests:
-        _add_supply(user=user, first=first, roles=roles, competencies=competencies)
+        _add_supply(
+            user=user,
+            organisation=organisation,
+            first=first,
+            roles=roles,
+            competencies=competencies,
+        )
     return ShortageReport(
         first_week=first,
         last_day=horizon_end - timedelta(days=1),
@@ -367,9 +395,19 @@ COMPETENCY_SUPPLY = """
 """
 
 
+def _may_staff(organisation: Organisation) -> Q:
+    """Members who may staff the organisation's requests, as matching pairs them: its own,
+    and when it shares, the shareable members of other sharing organisations."""
+    own = Q(organisation=organisation)
+    if not organisation.shares_members:
+        return own
+    return own | Q(shareable=True, organisation__shares_members=True)
+
+
 def _add_supply(
     *,
     user: AbstractBaseUser,
+    organisation: Organisation | None,
     first: date,
     roles: dict[int, Shortage],
     competencies: dict[tuple[int, int], Shortage],
@@ -381,6 +419,8 @@ def _add_supply(
     members with any free hours to their role experience and competencies and sums them.
     """
     pool = members_in_pool_of(user=user)
+    if organisation is not None:
+        pool = pool.filter(_may_staff(organisation))
     member_rows = sorted(pool.order_by().values_list("pk", "pool_hours"))
     ids = np.array([row[0] for row in member_rows], dtype=np.int64)
     in_scope = Q(member__in=pool.values("pk"))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assignments import overview_selectors as selectors
-from assignments.overview_forms import CapacityForm, DistributionForm, View
+from assignments.overview_forms import CapacityForm, DistributionForm, ShortageForm, View
 from assignments.table_export import FORMATS, Table, table_response
 from pool.access import HR_ADVISOR
 from pool.decorators import group_required
@@ -108,10 +108,12 @@ def _capacity_table(rows: list[selectors.CapacityRow]) -> Table:
 @group_required(HR_ADVISOR)
 def shortages(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    report = selectors.shortages(user=request.user, today=today)
+    form = ShortageForm(request.GET, user=request.user)
+    report = selectors.shortages(user=request.user, today=today, organisation=form.organisation())
     if fmt := _export_format(request):
         return table_response(_shortage_table(report), fmt=fmt, name=_("tekorten"), today=today)
-    return render(request, "assignments/overview/shortages.html", {"report": report})
+    context = {"form": form, "report": report}
+    return _render(request, "assignments/overview/shortages.html", "shortage-results", context)
 
 
 def _shortage_table(report: selectors.ShortageReport) -> Table:
@@ -127,6 +129,8 @@ def _shortage_table(report: selectors.ShortageReport) -> Table:
             _("Vrij (personen)"),
             _("Vraag min aanbod (uur per week)"),
             _("Vraag min aanbod (personen)"),
+            _("Gewenst (uur per week)"),
+            _("Gewenst (personen)"),
         ],
         rows=[
             [
@@ -139,6 +143,8 @@ def _shortage_table(report: selectors.ShortageReport) -> Table:
                 row.supply_people,
                 round(row.gap_hours, 1),
                 row.gap_people,
+                round(row.desired_hours, 1),
+                row.desired_people,
             ]
             for row in report.roles + report.competencies
         ],

@@ -14,6 +14,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email"]
+    list_display = ["user", "language"]
+    list_filter = ["language"]
     list_select_related = ["user"]
     search_fields = ["user__username"]

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from competencies.constraints import choice_is_valid
@@ -80,9 +81,33 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+class EmailLanguage(models.TextChoices):
+    """The languages an e-mail is written in: those of the interface. Each is named in
+    itself, as language switches do, so its label is not translated."""
+
+    DUTCH = "nl", "Nederlands"
+    ENGLISH = "en", "English"
+
+
+def _by_email(label: str | Promise) -> models.BooleanField:
+    """Whether one kind of notification comes by e-mail too: yes unless turned off."""
+    return models.BooleanField(label, default=True)
+
+
+def email_field(kind: str) -> str:
+    """The preference's field that says whether `kind` also comes by e-mail."""
+    return f"email_{kind}"
+
+
 class NotificationPreference(models.Model):
-    """How a user wants to be told. In-app notifications always exist; e-mail is optional.
-    A user without a row gets the defaults."""
+    """How a user wants to be told. In-app notifications always exist; e-mail is chosen
+    per kind and written in the user's language. A user without a row gets the defaults.
+
+    Every kind either asks the recipient to act (answer a proposal, confirm, release
+    hours, find someone else) or settles their work, so every kind comes by e-mail
+    unless the user turns it off, as the single switch it replaces did. A new kind of
+    notification needs its own field here (a test checks that each kind has one).
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -90,17 +115,33 @@ class NotificationPreference(models.Model):
         related_name="notification_preference",
         verbose_name=_("gebruiker"),
     )
-    email = models.BooleanField(
-        _("meldingen ook per e-mail ontvangen"),
-        default=True,
-        help_text=_(
-            "Meldingen staan altijd in Rolpool; met dit vinkje krijg je ze ook per e-mail."
-        ),
+    language = models.CharField(
+        _("taal van e-mails"),
+        max_length=5,
+        choices=EmailLanguage,
+        default=EmailLanguage.DUTCH,
+        help_text=_("Meldingen in Rolpool zelf staan in de taal die je daar kiest."),
     )
+    email_proposed = _by_email(_("Je bent voorgesteld voor inzet op een rol"))
+    email_accepted = _by_email(_("Een medewerker heeft je voorstel geaccepteerd"))
+    email_declined = _by_email(_("Een medewerker heeft je voorstel afgewezen"))
+    email_release_requested = _by_email(
+        _("Je wordt gevraagd uren van een medewerker vrij te geven")
+    )
+    email_release_decided = _by_email(
+        _("Een leidinggevende heeft over het vrijgeven van uren besloten")
+    )
+    email_confirmed = _by_email(_("Inzet is bevestigd (van jou, of op je opgave)"))
 
     class Meta:
         verbose_name = _("meldingsvoorkeur")
         verbose_name_plural = _("meldingsvoorkeuren")
+        constraints = [
+            choice_is_valid("language", EmailLanguage, "notification_preference_language_valid")
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def wants_email(self, kind: str) -> bool:
+        return getattr(self, email_field(kind))

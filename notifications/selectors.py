@@ -6,7 +6,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from notifications.models import Notification, NotificationPreference
+from notifications.models import Notification, NotificationKind, NotificationPreference
+from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
+
+# Who receives each kind, as assignments.inzet_notifications decides it: the preferences
+# page asks nobody about e-mail they never get.
+RECIPIENT_GROUPS: dict[str, frozenset[str]] = {
+    NotificationKind.PROPOSED: frozenset({MEMBER}),
+    NotificationKind.ACCEPTED: frozenset({HR_ADVISOR}),
+    NotificationKind.DECLINED: frozenset({HR_ADVISOR}),
+    NotificationKind.RELEASE_REQUESTED: frozenset({LINE_MANAGER}),
+    NotificationKind.RELEASE_DECIDED: frozenset({HR_ADVISOR, MEMBER}),
+    NotificationKind.CONFIRMED: frozenset({MEMBER, MANAGER}),
+}
 
 
 def notifications_of(*, user: AbstractBaseUser) -> QuerySet[Notification]:
@@ -30,3 +42,11 @@ def preference_of(*, user: AbstractBaseUser) -> NotificationPreference:
     return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
         user=user
     )
+
+
+def email_kinds_for(*, user: AbstractBaseUser) -> list[str]:
+    """The kinds of notification the user's groups receive, in their order; every kind
+    for a user in none of those groups, who may still be sent any."""
+    groups = group_names(user)
+    kinds = [kind for kind in NotificationKind if RECIPIENT_GROUPS[kind] & groups]
+    return kinds or list(NotificationKind)

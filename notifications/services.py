@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import partial
 from smtplib import SMTPException
@@ -18,7 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.messages import text_of
-from notifications.models import Notification, NotificationPreference
+from notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    email_field,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +43,8 @@ def notify(
     data: dict[str, Any],
     url: str = "",
 ) -> list[Notification]:
-    """Tell each recipient (None and repeats skipped) in the app, and by e-mail where wanted.
+    """Tell each recipient (None and repeats skipped) in the app, and by e-mail where they
+    want this kind by e-mail.
 
     Call inside the transaction of the change it is about: the notification commits or
     rolls back with it. E-mail goes out after commit through a task; if the broker is
@@ -49,7 +55,7 @@ def notify(
         return []
     no_email = set(
         NotificationPreference.objects.filter(
-            user_id__in=[u.pk for u in users], email=False
+            user_id__in=[u.pk for u in users], **{email_field(kind): False}
         ).values_list("user_id", flat=True)
     )
     notifications = Notification.objects.bulk_create(
@@ -79,16 +85,25 @@ def _email_later(notification_id: int) -> None:
         logger.warning("broker unreachable; e-mail %s left for the sweep", notification_id)
 
 
+def _language_of(user: AbstractBaseUser) -> str:
+    """The language the user reads e-mail in: their choice, else the site's (Dutch)."""
+    try:
+        return user.notification_preference.language
+    except NotificationPreference.DoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
 def _email(notification: Notification) -> EmailMessage:
-    """The e-mail of a notification, in the site's language (Dutch first)."""
+    """The e-mail of a notification, written in the recipient's language whatever the
+    language of the request or worker that sends it."""
     base = settings.ROLPOOL_BASE_URL.rstrip("/")
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_language_of(notification.recipient)):
         text = text_of(notification)
         lines = [text.body, ""]
         if notification.url:
             lines += [_("Bekijk het in Rolpool: %(url)s") % {"url": base + notification.url}, ""]
         lines.append(
-            _("Geen e-mail meer over meldingen? Zet het uit op %(url)s")
+            _("Welke meldingen je per e-mail krijgt, en in welke taal, kies je op %(url)s")
             % {"url": base + reverse("notifications:preferences")}
         )
         return EmailMessage(
@@ -109,7 +124,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
+            .select_related("recipient__notification_preference")
             .filter(pk=notification_id, email_due=True, emailed_at__isnull=True)
             .first()
         )
@@ -159,5 +174,17 @@ def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
 
 
 @transaction.atomic
-def notification_preference_update(*, user: AbstractBaseUser, email: bool) -> None:
-    NotificationPreference.objects.update_or_create(user=user, defaults={"email": email})
+def notification_preference_update(
+    *, user: AbstractBaseUser, language: str, email: Mapping[str, bool]
+) -> NotificationPreference:
+    """Store the language of the user's e-mail and, for each kind in `email`, whether it
+    comes by e-mail too; kinds not given keep their choice (or default)."""
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        user=user
+    )
+    preference.language = language
+    for kind, wanted in email.items():
+        setattr(preference, email_field(NotificationKind(kind)), wanted)
+    preference.full_clean()
+    preference.save()
+    return preference

@@ -1,4 +1,5 @@
-"""Meldingen: the user's own notifications, marking them read, and e-mail on or off."""
+"""Meldingen: the user's own notifications, marking them read, and which come by e-mail
+in which language."""
 
 from __future__ import annotations
 
@@ -91,13 +92,19 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    # Not `request.POST or None`: unticking the only box posts nothing but the token.
+    """The language of e-mail, and which kinds of notification also come by e-mail."""
+    # Not `request.POST or None`: a form posted with every box unticked is still posted.
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
         instance=selectors.preference_of(user=request.user),
+        kinds=selectors.email_kinds_for(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        notification_preference_update(user=request.user, email=form.cleaned_data["email"])
+        notification_preference_update(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            email=form.chosen_email(),
+        )
         messages.success(request, _("Je voorkeur voor meldingen is opgeslagen."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -248,7 +248,7 @@ MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     "notifications:unread": (NONE, {"GET": "302 200 200 200 200 200"}),
     "notifications:mark_all_read": (NONE, {"POST": "302 302 302 302 302 302"}),
     "notifications:mark_read": (NOTIFICATION, {"POST": "302 302|404 302|404 302|404 302|404 302|404"}),
-    "notifications:preferences": (NONE, {"GET": "302 200 200 200 200 200", "POST": "302 302 302 302 302 302"}),
+    "notifications:preferences": (NONE, {"GET": "302 200 200 200 200 200", "POST": "302 200 200 200 200 200"}),  # an empty POST lacks the language: the form again
     # Privacy and audit
     "privacy:my_data": (NONE, {"GET": "302 200 403 403 403 403"}),
     "privacy:my_data_download": (NONE, {"GET": "302 200 403 403 403 403"}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,10 +10,12 @@ import pytest
 from django.urls import reverse
 
 from assignments.matching import services
-from assignments.models import RoleRequest
+from assignments.models import Assignment, RoleRequest
+from assignments.services import assignment_accept, assignment_propose
 from pool import access
 from tests.factories import (
     TODAY,
+    AvailabilityFactory,
     CompetencyFactory,
     MemberCompetencyFactory,
     MemberFactory,
@@ -21,6 +24,7 @@ from tests.factories import (
     RoleFactory,
     RoleRequestCompetencyFactory,
     RoleRequestFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +285,227 @@ def test_panel_and_candidates_in_constant_queries(
             headers={**HTMX, "HX-Target": "candidate-results"},
         )
     assert response.status_code == 200
+
+
+# --------------------------------------------------------------------------------------
+# Staffing from the panel: the panel comes back in place, the list refreshes its counts
+# --------------------------------------------------------------------------------------
+
+
+def action(request) -> str:
+    return reverse("hr:role_request_action", args=[request.uuid])
+
+
+def from_panel(board_query: str = "") -> dict[str, str]:
+    """The headers htmx sends for a form in the panel, the board in the address bar."""
+    return {
+        **HTMX,
+        "HX-Target": "panel-body",
+        "HX-Current-URL": f"http://testserver{BOARD}{board_query}",
+    }
+
+
+def hired(request, hr_user) -> Assignment:
+    """The first candidate of `request`, proposed, who accepted."""
+    member = request.matches.order_by("-score").first().member
+    member.user = UserFactory(groups=[access.MEMBER])
+    member.save()
+    assignment = assignment_propose(role_request=request, member=member, by=hr_user)
+    return assignment_accept(assignment=assignment, by=member.user)
+
+
+def test_propose_from_the_panel_renders_it_again_with_the_outcome(client, hr_user, served):
+    request = with_candidates(served, 2)
+    member = request.matches.order_by("-score").first().member
+    client.force_login(hr_user)
+    response = client.post(
+        action(request),
+        {"action": "propose", "member": member.pk, "next": "/ignored/"},
+        headers=from_panel("?zoek=Opgave"),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="panel-body">')
+    assert "<html" not in body
+    # The inzet and the candidate list as they are now.
+    assert f"{member.full_name} – voorgesteld" in body
+    assert response.context["proposed_member_ids"] == {member.pk}
+    # The outcome goes to the panel's live region, which stays in the page.
+    status = body[body.index('<div id="panel-status"') :]
+    assert status.startswith(
+        '<div id="panel-status" role="status" aria-live="polite" hx-swap-oob="innerHTML">'
+    )
+    assert f"{member.full_name} is voorgesteld" in status
+    # The list reloads itself; a plain POST from here would come back to the same board.
+    assert json.loads(response["HX-Trigger"]) == {"role-request-changed": {}}
+    assert response.context["return_url"] == f"{BOARD}?zoek=Opgave&rolvraag={request.uuid}"
+    assert f'hx-post="{action(request)}"' in body
+    assert Assignment.objects.get().state == Assignment.State.PROPOSED
+    # Nothing waits as a message for the next page: the panel said it.
+    assert "is voorgesteld" not in client.get(BOARD).content.decode()
+
+
+def test_confirm_and_withdraw_from_the_panel(client, hr_user, served):
+    request = with_candidates(served, 2)
+    RoleRequest.objects.filter(pk=request.pk).update(people=2)
+    assignment = hired(request, hr_user)
+    client.force_login(hr_user)
+    response = client.post(
+        action(request),
+        {"action": "confirm", "assignment": assignment.uuid},
+        headers=from_panel(),
+    )
+    assignment.refresh_from_db()
+    assert assignment.state == Assignment.State.CONFIRMED
+    body = response.content.decode()
+    assert f"De inzet van {assignment.member.full_name} is bevestigd" in body
+    assert f"{assignment.member.full_name} – bevestigd" in body
+    assert "role-request-changed" in response["HX-Trigger"]
+
+    response = client.post(
+        action(request),
+        {"action": "withdraw", "assignment": assignment.uuid, "reason": "Ziek gemeld"},
+        headers=from_panel(),
+    )
+    assignment.refresh_from_db()
+    assert assignment.state == Assignment.State.WITHDRAWN
+    body = response.content.decode()
+    assert f"De inzet van {assignment.member.full_name} is ingetrokken" in body
+    assert "Nog niemand voorgesteld." in body
+
+
+def test_a_refused_action_shows_its_reason_in_the_panel(client, hr_user, served):
+    request = with_candidates(served, 1)
+    assignment = hired(request, hr_user)
+    # Her hours shrank after she accepted: confirming now would overbook her.
+    AvailabilityFactory(
+        member=assignment.member,
+        start=request.start,
+        end=request.end,
+        hours_per_week=request.hours_per_week - 1,
+    )
+    client.force_login(hr_user)
+    response = client.post(
+        action(request), {"action": "confirm", "assignment": assignment.uuid}, headers=from_panel()
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="panel-body">')
+    status = body[body.index('<div id="panel-status"') :]
+    assert "utrecht-alert--error" in status and "overboekt" in status
+    assert "HX-Trigger" not in response  # nothing changed, the list stays
+    assignment.refresh_from_db()
+    assert assignment.state == Assignment.State.ACCEPTED
+
+    response = client.post(
+        action(request), {"action": "withdraw", "assignment": assignment.uuid}, headers=from_panel()
+    )
+    assert "Geef een reden" in response.content.decode()
+    assert Assignment.objects.get().state == Assignment.State.ACCEPTED
+
+
+def test_the_candidate_filter_stays_after_an_action(client, hr_user, served):
+    request = request_in(served)
+    sanne = MemberFactory(organisation=served, first_name="Sanne", last_name="Bakker")
+    MemberFactory(organisation=served, first_name="Piet", last_name="Jansen")
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+    client.force_login(hr_user)
+    # hx-include sends the panel's candidate filter along with the action.
+    response = client.post(
+        action(request),
+        {"action": "propose", "member": sanne.pk, "zoek": "Bakker"},
+        headers=from_panel(),
+    )
+    assert candidate_names(response) == {"Sanne Bakker"}
+    assert "1 kandidaat met deze filters" in response.content.decode()
+
+
+def test_panel_forms_post_with_htmx_only_beside_the_board(client, hr_user, served):
+    request = with_candidates(served, 2)
+    client.force_login(hr_user)
+    beside = client.get(
+        detail(request),
+        {"herkomst": "intern"},
+        headers={
+            **HTMX,
+            "HX-Target": "candidate-results",
+            "HX-Current-URL": f"http://testserver{BOARD}?rol=1",
+        },
+    )
+    body = beside.content.decode()
+    assert body.count(f'hx-post="{action(request)}"') == 2
+    back = f"{BOARD}?rol=1&amp;rolvraag={request.uuid}"
+    assert body.count(f'<input type="hidden" name="next" value="{back}">') == 2
+    page = client.get(detail(request))
+    assert "hx-post" not in page.content.decode()  # the page posts plainly and redirects
+    assert page.context["return_url"] == detail(request)
+
+
+def test_an_opened_request_has_an_empty_status_region_for_its_outcomes(client, hr_user, served):
+    request = with_candidates(served, 1)
+    client.force_login(hr_user)
+    body = client.get(
+        detail(request), headers={**HTMX, "HX-Target": "request-panel"}
+    ).content.decode()
+    assert body.lstrip().startswith(
+        '<div id="request-panel">\n<div id="panel-status" role="status" aria-live="polite"></div>'
+    )
+    assert '<div id="panel-body">' in body
+    # On the request's own page, messages after the redirect say it instead.
+    assert 'id="panel-status"' not in client.get(detail(request)).content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_action_from_the_panel_in_constant_queries(
+    client, hr_user, served, django_assert_num_queries, count
+):
+    request = with_candidates(served, count)
+    member = request.matches.order_by("-score").first().member
+    client.force_login(hr_user)
+    # session, user, groups, request, needs, inzet, the candidate and their score (8);
+    # the proposal: its checks, validation and two rows, in a savepoint (20); the panel
+    # again: request, needs, inzet, matches, role names, the filter's competency and
+    # organisation choices (7); session save (3)
+    with django_assert_num_queries(38):
+        response = client.post(
+            action(request), {"action": "propose", "member": member.pk}, headers=from_panel()
+        )
+    assert len(response.context["candidates"]) == count
+
+
+def test_board_rows_count_proposals_and_reload_with_their_filters(client, hr_user, served):
+    request = with_candidates(served, 2)
+    member = request.matches.order_by("-score").first().member
+    assignment_propose(role_request=request, member=member, by=hr_user)
+    client.force_login(hr_user)
+    body = client.get(BOARD, {"zoek": "Opgave"}).content.decode()
+    assert "0 / 1<br><small>1 voorgesteld</small>" in body
+    assert (
+        f'<div id="board-results" class="rp-board__list" hx-get="{BOARD}?zoek=Opgave"'
+        ' hx-trigger="role-request-changed from:body"'
+    ) in body
+    # Each row opens its request beside the list, with JavaScript or without.
+    beside = f"{BOARD}?zoek=Opgave&amp;rolvraag={request.uuid}"
+    assert f'href="{beside}" hx-push-url="{beside}"' in body
+
+
+def test_board_shows_the_chosen_request_beside_it_without_javascript(
+    client, hr_user, served, django_assert_num_queries
+):
+    request = with_candidates(served, 3)
+    client.force_login(hr_user)
+    # the board's queries (11), then request, needs, inzet, matches, competency and role
+    # names, competency and organisation choices of the candidate filter (7)
+    with django_assert_num_queries(18):
+        response = client.get(BOARD, {"zoek": "Opgave", "rolvraag": request.uuid})
+    body = response.content.decode()
+    assert "<html" in body and "Kandidaten" in body
+    assert len(response.context["candidates"]) == 3
+    assert response.context["return_url"] == f"{BOARD}?zoek=Opgave&rolvraag={request.uuid}"
+    assert 'hx-post="' in body  # posts in place once htmx runs, plainly before
+    elsewhere = request_in(OrganisationFactory())
+    for other in (elsewhere.uuid, "geen-uuid"):
+        response = client.get(BOARD, {"rolvraag": other})
+        assert response.status_code == 200
+        assert "Kies een rol in de lijst" in response.content.decode()
+        assert "role_request" not in response.context

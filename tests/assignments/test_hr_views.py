@@ -121,3 +121,54 @@ def test_recompute_indicator_polls_until_current(client, hr_user, served):
     page = client.get(detail(request))
     assert "<html" in page.content.decode()
     assert Decimal(page.context["role_request"].hours_per_week) == request.hours_per_week
+
+
+@pytest.mark.parametrize(
+    ("posted", "lands_on"),
+    [
+        ("/bezetting/?zoek=Warmte&rolvraag={uuid}", "/bezetting/?zoek=Warmte&rolvraag={uuid}"),
+        ("http://testserver/bezetting/?rol=2", "http://testserver/bezetting/?rol=2"),
+        ("https://elders.example/bezetting/", "{detail}"),
+        ("//elders.example/bezetting/", "{detail}"),
+        ("javascript:alert(1)", "{detail}"),
+        ("", "{detail}"),
+    ],
+)
+def test_plain_post_goes_back_where_it_came_from_on_this_site_only(
+    client, hr_user, served, posted, lands_on
+):
+    request = request_with_candidates(served, 1)
+    member = request.matches.get().member
+    client.force_login(hr_user)
+    response = client.post(
+        action(request),
+        {"action": "propose", "member": member.pk, "next": posted.format(uuid=request.uuid)},
+    )
+    assert response.status_code == 302
+    assert response.url == lands_on.format(uuid=request.uuid, detail=detail(request))
+    assert Assignment.objects.get().state == Assignment.State.PROPOSED
+
+
+def test_without_javascript_the_board_shows_the_outcome_beside_the_request(client, hr_user, served):
+    """The board's panel, rendered by the server, posts plainly and comes back to itself."""
+    request = request_with_candidates(served, 1)
+    member = request.matches.get().member
+    client.force_login(hr_user)
+    board = client.get(reverse("assignments:board"), {"zoek": "", "rolvraag": request.uuid})
+    back = board.context["return_url"]
+    response = client.post(
+        action(request), {"action": "propose", "member": member.pk, "next": back}, follow=True
+    )
+    assert response.redirect_chain == [(back, 302)]
+    body = response.content.decode()
+    assert f"{member.full_name} is voorgesteld" in body
+    assert f"{member.full_name} – voorgesteld" in body  # the panel, beside the list
+    assert "1 voorgesteld" in body  # the list's row
+    # A refusal is shown there too.
+    response = client.post(
+        action(request),
+        {"action": "withdraw", "assignment": Assignment.objects.get().uuid, "next": back},
+        follow=True,
+    )
+    assert response.redirect_chain == [(back, 302)]
+    assert "Geef een reden op voor het intrekken." in response.content.decode()

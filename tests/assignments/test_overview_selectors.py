@@ -216,14 +216,80 @@ def test_shortages_per_role_and_competency_biggest_gap_first(hr_user, served):
         ("Regie", 2, 24, 2, pytest.approx(32 / 13), 1),
         ("Netwerk", 1, 10, 1, pytest.approx(120 / 13), 1),
     ]
-    [competency] = report.competencies  # the desired competency is not a shortage row
+    # The required competency first (its gap), the desired one after: demand apart.
+    competency, desired = report.competencies
     assert competency.label == "Verbindend, niveau 3 of hoger"
     assert (competency.demand_hours, competency.demand_people) == (16, 1)
+    assert (competency.desired_hours, competency.desired_people) == (0, 0)
     assert competency.supply_hours == pytest.approx(32 / 13 + 8)
     assert competency.supply_people == 2
     assert competency.short_hours == pytest.approx(5.5)
     assert competency.short_people == 0
     assert report.roles[0].short_people == 1
+    assert desired.label == "Verbindend, niveau 2 of hoger"
+    assert (desired.demand_hours, desired.demand_people, desired.requests) == (0, 0, 0)
+    assert (desired.desired_hours, desired.desired_people) == (10, 1)
+    assert desired.supply_hours == pytest.approx(32 / 13 + 8 + 120 / 13)
+    assert (desired.short_hours, desired.short_people) == (0, 0)
+
+
+def test_desired_demand_never_outranks_a_required_gap(hr_user, served):
+    """Biggest gaps first by what is required: a competency only wished for, however much,
+    comes after every one that is required and short."""
+    opgave = OpgaveFactory(organisation=served, start=date(2026, 3, 2), end=date(2026, 12, 31))
+    wished, needed = CompetencyFactory(name_nl="Aaa"), CompetencyFactory(name_nl="Zzz")
+    for hours, competency, required in ((40, wished, False), (2, needed, True)):
+        request = RoleRequestFactory(
+            opgave=opgave,
+            hours_per_week=Decimal(hours),
+            start=date(2026, 3, 9),
+            end=date(2026, 5, 29),
+        )
+        RoleRequestCompetencyFactory(
+            role_request=request, competency=competency, min_level=1, required=required
+        )
+    report = shortages(user=hr_user, today=TODAY)
+    assert [(row.label, row.short_hours, row.desired_hours) for row in report.competencies] == [
+        ("Zzz, niveau 1 of hoger", 2, 0),
+        ("Aaa, niveau 1 of hoger", 0, 40),
+    ]
+
+
+def test_shortages_of_one_organisation_against_who_may_staff_it(hr_user, served):
+    """Its requests only; its own members, and shared members only when it shares."""
+    role = RoleFactory(name_nl="Regie")
+    served.shares_members = False
+    served.save()
+    other = OrganisationFactory(shares_members=True)
+    other.hr_advisors.add(hr_user)
+    partner = OrganisationFactory(shares_members=True)  # not served: shares its members
+    for organisation, hours in ((served, 8), (other, 20)):
+        RoleRequestFactory(
+            opgave=OpgaveFactory(
+                organisation=organisation, start=date(2026, 3, 2), end=date(2026, 12, 31)
+            ),
+            role=role,
+            hours_per_week=Decimal(hours),
+            start=date(2026, 3, 9),
+            end=date(2026, 5, 29),
+        )
+    for organisation, hours in ((served, 4), (other, 6), (partner, 10)):
+        member = MemberFactory(organisation=organisation, pool_hours=hours, shareable=True)
+        RoleExperienceFactory(member=member, role=role, experience=RoleExperience.Experience.SOME)
+
+    def regie(organisation=None) -> tuple[float, float, int]:
+        [row] = shortages(user=hr_user, today=TODAY, organisation=organisation).roles
+        return row.demand_hours, row.supply_hours, row.supply_people
+
+    # All served: both requests; the pool is everyone (other shares, so the partner too).
+    assert regie() == (28, pytest.approx(20), 3)
+    # Served does not share: only its own member may staff its request.
+    assert regie(served) == (8, pytest.approx(4), 1)
+    # Other shares: its own and the shareable members of sharing organisations.
+    assert regie(other) == (20, pytest.approx(16), 2)
+    served.shares_members = True
+    served.save()
+    assert regie(served) == (8, pytest.approx(20), 3)
 
 
 def test_no_open_requests_no_shortages(hr_user, served):

@@ -19,10 +19,12 @@ from pool.models import Leave
 from tests.factories import (
     TODAY,
     AssignmentFactory,
+    CompetencyFactory,
     MemberFactory,
     OpgaveFactory,
     OrganisationFactory,
     RoleFactory,
+    RoleRequestCompetencyFactory,
     RoleRequestFactory,
 )
 
@@ -225,12 +227,13 @@ def test_shortages_page_and_export(client, hr_user, open_request):
             delimiter=";",
         )
     )
-    assert rows[1] == ["rol", "Regie", "1", "12,0", "1", "0,0", "0", "12,0", "1"]
+    assert rows[0][-2:] == ["Gewenst (uur per week)", "Gewenst (personen)"]
+    assert rows[1] == ["rol", "Regie", "1", "12,0", "1", "0,0", "0", "12,0", "1", "0,0", "0"]
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("hr:shortages"), {"formaat": "xlsx"}).content)
     ).active
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
-        ("rol", "Regie", 1, 12, 1, 0, 0, 12, 1)
+        ("rol", "Regie", 1, 12, 1, 0, 0, 12, 1, 0, 0)
     ]
 
 
@@ -241,10 +244,80 @@ def test_shortages_in_constant_queries(
     MemberFactory.create_batch(count, organisation=served)
     client.force_login(hr_user)
     # session, user, groups, requests, needs, members, availability, leave, inzet,
-    # role experience, session save (3); no competency is asked, so none are read
-    with django_assert_num_queries(13):
+    # role experience, the filter's organisations, session save (3); no competency is
+    # asked, so none are read
+    with django_assert_num_queries(14):
         response = client.get(reverse("hr:shortages"))
     assert response.context["report"].roles[0].supply_people == 0
+    # Required and desired competencies, one organisation chosen: the chosen organisation
+    # is read to check it, and the competencies' supply once for both.
+    for required in (True, False):
+        RoleRequestCompetencyFactory(role_request=open_request, required=required)
+    with django_assert_num_queries(15):
+        response = client.get(reverse("hr:shortages"), {"organisatie": served.uuid}, **HTMX)
+    assert len(response.context["report"].competencies) == 2
+
+
+def shortage_rows(response) -> dict[str, tuple]:
+    report = response.context["report"]
+    return {
+        row.label: (row.demand_hours, row.desired_hours, row.short_hours)
+        for row in report.roles + report.competencies
+    }
+
+
+def test_shortages_per_organisation_served_with_desired_apart(client, hr_user, served):
+    other = OrganisationFactory(name="Gemeente West")
+    other.hr_advisors.add(hr_user)
+    elsewhere = OrganisationFactory(name="Gemeente Elders")  # not served
+    listen = CompetencyFactory(name_nl="Luisteren")
+    for organisation, role, hours in ((served, "Regie", 12), (other, "Netwerk", 6)):
+        request = RoleRequestFactory(
+            opgave=OpgaveFactory(organisation=organisation),
+            role=RoleFactory(name_nl=role),
+            hours_per_week=Decimal(hours),
+            start=MONDAY + timedelta(weeks=1),
+            end=MONDAY + timedelta(weeks=8),
+        )
+        RoleRequestCompetencyFactory(
+            role_request=request, competency=listen, min_level=2, required=organisation == served
+        )
+    client.force_login(hr_user)
+    url = reverse("hr:shortages")
+
+    everything = client.get(url)
+    assert shortage_rows(everything) == {
+        "Regie": (12, 0, 12),
+        "Netwerk": (6, 0, 6),
+        "Luisteren, niveau 2 of hoger": (12, 6, 12),
+    }
+    html = everything.content.decode()
+    assert "Gewenst: uur per week" in html
+    options = [str(choice[1]) for choice in everything.context["form"]["organisatie"].field.choices]
+    assert options == ["Alle organisaties die je bedient", "Gemeente Oost", "Gemeente West"]
+
+    west = client.get(url, {"organisatie": other.uuid})
+    assert shortage_rows(west) == {"Netwerk": (6, 0, 6), "Luisteren, niveau 2 of hoger": (0, 6, 0)}
+    # The filter travels with the exports.
+    assert f"organisatie={other.uuid}&amp;formaat=csv" in west.content.decode()
+    exported = client.get(url, {"organisatie": other.uuid, "formaat": "csv"})
+    assert "Regie" not in exported.content.decode("utf-8-sig")
+
+    # An organisation the advisor does not serve is refused, and all served are shown.
+    refused = client.get(url, {"organisatie": elsewhere.uuid})
+    assert refused.context["form"].errors["organisatie"]
+    assert shortage_rows(refused) == shortage_rows(everything)
+
+
+def test_shortage_filter_with_htmx_returns_only_the_results(client, hr_user, served, open_request):
+    client.force_login(hr_user)
+    fragment = client.get(reverse("hr:shortages"), {"organisatie": served.uuid}, **HTMX)
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<div id="shortage-results">')
+    assert "<html" not in body and "Regie" in body
+    assert "HX-Request" in fragment["Vary"]
+    page = client.get(reverse("hr:shortages"), {"organisatie": served.uuid})
+    assert "<html" in page.content.decode() and 'id="shortage-results"' in page.content.decode()
 
 
 def test_distribution_sorts_and_answers_htmx(client, hr_user, served, booked):

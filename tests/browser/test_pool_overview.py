@@ -16,10 +16,12 @@ from tests.browser.test_smoke import assert_no_problems, log_in
 from tests.factories import (
     TODAY,
     AssignmentFactory,
+    CompetencyFactory,
     MemberFactory,
     OpgaveFactory,
     OrganisationFactory,
     RoleFactory,
+    RoleRequestCompetencyFactory,
     RoleRequestFactory,
     UserFactory,
 )
@@ -39,10 +41,20 @@ def test_capacity_and_shortages(page: Page, axe, browser_problems):
     )
     AssignmentFactory(role_request=staffed, member=sanne, state=Assignment.State.CONFIRMED)
     MemberFactory(organisation=organisation, first_name="Ali", last_name="Yilmaz", unit="Sociaal")
-    RoleRequestFactory(
+    wanted = RoleRequestFactory(
         opgave=opgave,
         role=RoleFactory(name_nl="Netwerkbouwer"),
         hours_per_week=Decimal(12),
+        start=monday + timedelta(weeks=2),
+    )
+    RoleRequestCompetencyFactory(
+        role_request=wanted, competency=CompetencyFactory(name_nl="Luisteren"), required=False
+    )
+    west = OrganisationFactory(name="Gemeente West")
+    west.hr_advisors.add(hr)
+    RoleRequestFactory(
+        opgave=OpgaveFactory(organisation=west, start=monday),
+        role=RoleFactory(name_nl="Wijkregisseur"),
         start=monday + timedelta(weeks=2),
     )
 
@@ -65,7 +77,15 @@ def test_capacity_and_shortages(page: Page, axe, browser_problems):
     expect(page.get_by_role("heading", level=1)).to_have_text("Pooloverzicht: tekorten")
     expect(page.get_by_role("row").filter(has_text="Netwerkbouwer")).to_contain_text("12")
     expect(page.get_by_role("img", name="Per rol")).to_be_visible()
+    # The desired competency is demand too, in its own column.
+    luisteren = page.get_by_role("row").filter(has_text="Luisteren")
+    expect(luisteren.get_by_role("cell").nth(-2)).to_have_text("12")
     assert_no_axe_violations(axe(), "the shortages page")
+    expect(page.get_by_role("row").filter(has_text="Wijkregisseur")).to_have_count(1)
+    page.get_by_label("Organisatie").select_option("Gemeente Oost")  # htmx swaps the results
+    expect(page.get_by_role("row").filter(has_text="Wijkregisseur")).to_have_count(0)
+    expect(page.get_by_role("row").filter(has_text="Netwerkbouwer")).to_contain_text("12")
+    assert_no_axe_violations(axe(), "the shortages of one organisation")
 
     page.get_by_role("link", name="Verdeling").click()
     expect(page.get_by_role("row").nth(1)).to_contain_text("Ali Yilmaz")  # never staffed

@@ -73,7 +73,17 @@ def test_propose_accept_confirm(page: Page, axe, browser_problems):
     expect(panel.get_by_text("1 kandidaat met deze filters")).to_be_visible()
     expect(panel.get_by_role("row")).to_have_count(2)
     panel.get_by_role("row").nth(1).get_by_role("button", name="Sanne Bakker voorstellen").click()
-    expect(page.get_by_text("Sanne Bakker is voorgesteld")).to_be_visible()
+    # The panel comes back in place: the outcome in the live region beside it, the inzet
+    # and the candidates as they are now (still filtered), and the list's row counts it.
+    status = page.get_by_role("status").filter(has_text="Sanne Bakker is voorgesteld")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(panel.get_by_text("Sanne Bakker – voorgesteld")).to_be_visible()
+    expect(panel.get_by_text("1 kandidaat met deze filters")).to_be_visible()
+    row = results.get_by_role("row").filter(has_text="Warmtetransitie Oost")
+    expect(row).to_contain_text("1 voorgesteld")
+    expect(page).to_have_url(re.compile(r"/bezetting/\?.*zoek=Warmte.*rolvraag="))
+    expect(page.locator("h1")).to_have_text("Bezetting: open rolvragen")
+    assert_no_axe_violations(axe(), "the board after a proposal from the panel")
     log_out(page)
 
     log_in(page, best.user)
@@ -87,10 +97,18 @@ def test_propose_accept_confirm(page: Page, axe, browser_problems):
     log_out(page)
 
     log_in(page, hr)
+    expect(results.get_by_role("row").filter(has_text="Warmtetransitie Oost")).to_contain_text(
+        "1 / 1"  # accepted: booked, not yet confirmed
+    )
     page.get_by_role("link", name=request.role.name_nl).click()
-    page.get_by_role("button", name="Bevestigen").click()
-    expect(page.get_by_text("De inzet van Sanne Bakker is bevestigd")).to_be_visible()
-    expect(page.get_by_text("Sanne Bakker – bevestigd")).to_be_visible()
+    panel.get_by_role("button", name="Bevestigen").click()
+    expect(page.locator("#panel-status")).to_contain_text("De inzet van Sanne Bakker is bevestigd")
+    expect(panel.get_by_text("Sanne Bakker – bevestigd")).to_be_visible()
+    # The list followed: the filled request left the board, which stays where it was.
+    expect(results.get_by_text("Warmtetransitie Oost")).to_have_count(0)
+    expect(results.get_by_text("1 open rolvraag")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Bezetting: open rolvragen")
+    assert_no_axe_violations(axe(), "the board after a confirmation from the panel")
     # The heatmap shows her confirmed hours in the weeks of the request.
     page.get_by_role("link", name="Pooloverzicht").click()
     sanne = page.get_by_role("row").filter(has_text="Sanne Bakker")

@@ -19,7 +19,7 @@ from assignments.services import (
     release_refuse,
 )
 from notifications import services
-from notifications.models import Notification, NotificationPreference
+from notifications.models import Notification
 from notifications.tasks import send_email
 from pool import access
 from tests.factories import MemberFactory, OrganisationFactory, RoleRequestFactory, UserFactory
@@ -106,14 +106,25 @@ def test_nothing_is_sent_when_the_change_rolls_back(people, django_capture_on_co
     assert mail.outbox == []
 
 
-def test_preference_off_means_in_app_only(people, django_capture_on_commit_callbacks):
-    member = people["member"]
-    services.notification_preference_update(user=member.user, email=False)
+def test_a_kind_turned_off_comes_in_the_app_only(people, django_capture_on_commit_callbacks):
+    hr, member = people["hr"], people["member"]
+    services.notification_preference_update(
+        user=member.user, language="nl", email={Notification.Kind.PROPOSED: False}
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        assignment_propose(role_request=people["request"], member=member, by=people["hr"])
+        assignment = assignment_propose(role_request=people["request"], member=member, by=hr)
     notification = Notification.objects.get(recipient=member.user)
     assert not notification.email_due
     assert mail.outbox == []
+    # Other kinds still come by e-mail: the choice is per kind.
+    member.organisation.requires_release = False
+    member.organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_accept(assignment=assignment, by=member.user)
+        assignment_confirm(assignment=assignment, by=hr)
+    assert kinds_of(member.user) == ["confirmed", "proposed"]
+    to_member = [m.subject for m in mail.outbox if m.to == [member.user.email]]
+    assert len(to_member) == 1 and to_member[0].startswith("Rolpool: Inzet bevestigd")
 
 
 def test_sending_is_idempotent_and_the_sweep_catches_up(people):
@@ -225,14 +236,3 @@ def test_pages_need_login(client):
     for name in ("list", "unread", "preferences"):
         response = client.get(reverse(f"notifications:{name}"))
         assert response.status_code == 302 and "/inloggen/" in response.url
-
-
-def test_preferences_page_turns_email_off_and_on(client, user_in):
-    user = user_in(access.MEMBER)
-    client.force_login(user)
-    url = reverse("notifications:preferences")
-    assert client.get(url).context["form"]["email"].value() is True  # the default
-    client.post(url, {})  # the box unticked
-    assert NotificationPreference.objects.get(user=user).email is False
-    client.post(url, {"email": "on"})
-    assert NotificationPreference.objects.get(user=user).email is True
