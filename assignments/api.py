@@ -23,7 +23,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -79,7 +78,8 @@ from competencies.models import Competency, Role
 from config.api.fields import CodeRelatedField, UtcDateTimeField, UuidRelatedField
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.problems import Conflict, service_errors
-from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER, group_names
+from config.api.views import created, require_group
+from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER
 from pool.api import UUID_REGEX
 from pool.models import Member, Organisation
 from pool.selectors import members_in_pool_of
@@ -92,12 +92,6 @@ def refusals_as_conflict() -> Iterator[None]:
         yield
     except (StaffingError, OpgaveError) as refused:
         raise Conflict(str(refused)) from refused
-
-
-def require_group(request: Request, *groups: str) -> None:
-    """As the pages' `group_required`: 403 for a user in none of the groups."""
-    if group_names(request.user).isdisjoint(groups):
-        raise PermissionDenied
 
 
 def _name(user: AbstractBaseUser) -> str:
@@ -582,14 +576,6 @@ API_SOLVER_SECONDS = 5.0
 CONFLICT = OpenApiResponse(description="De regels staan deze stap nu niet toe (problem+json).")
 
 
-def _created(serializer: serializers.Serializer, request: Request, location: str) -> Response:
-    return Response(
-        serializer.data,
-        status=status.HTTP_201_CREATED,
-        headers={"Location": request.build_absolute_uri(location)},
-    )
-
-
 def _valid(serializer_class: type[serializers.Serializer], data, *args, **kwargs) -> dict:
     serializer = serializer_class(*args, data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -616,7 +602,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         with service_errors(data), refusals_as_conflict():
             opgave = opgave_create(by=request.user, **data.validated_data)
         opgave = self.get_queryset().get(pk=opgave.pk)  # with the list's annotations
-        return _created(self.get_serializer(opgave), request, f"{request.path}/{opgave.uuid}")
+        return created(self.get_serializer(opgave), request, f"{request.path}/{opgave.uuid}")
 
     @extend_schema(request=None, responses={200: OpgaveSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="openen")
@@ -681,7 +667,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         with service_errors(data), refusals_as_conflict():
             copy = opgave_copy(opgave=opgave, by=request.user, **data.validated_data)
         copy = self.get_queryset().get(pk=copy.pk)
-        return _created(
+        return created(
             self.get_serializer(copy), request, reverse("opgave-detail", args=[copy.uuid])
         )
 
@@ -756,7 +742,7 @@ class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         with service_errors(data), refusals_as_conflict():
             role_request = role_request_create(by=request.user, **values)
         role_request = self.get_queryset().get(pk=role_request.pk)
-        return _created(
+        return created(
             self.get_serializer(role_request), request, f"{request.path}/{role_request.uuid}"
         )
 
@@ -884,7 +870,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
                 by=request.user,
                 score=stored_score(role_request=role_request, member=member),
             )
-        return _created(
+        return created(
             self.get_serializer(self.get_queryset().get(pk=assignment.pk)),
             request,
             f"{request.path}/{assignment.uuid}",

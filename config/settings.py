@@ -322,6 +322,8 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema.problem_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Competency levels have one name, whichever field (niveau, doelniveau) holds one.
+    "ENUM_NAME_OVERRIDES": {"NiveauEnum": "competencies.models.Level"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -92,8 +92,8 @@ def test_api_member_competencies_subcollection(api, organisation, advisor, membe
     url = f"{API}/medewerkers/{member.uuid}/competenties"
     body = api.as_user(member.user).get(url).json()
     assert body["results"] == [
-        {"competentie": a.competency.code, "niveau": 2},
-        {"competentie": b.competency.code, "niveau": 4},
+        {"competentie": a.competency.code, "niveau": 2, "onderbouwing": ""},
+        {"competentie": b.competency.code, "niveau": 4, "onderbouwing": ""},
     ]
     by_level = api.as_user(advisor).get(f"{url}?sorteer=-niveau").json()["results"]
     assert [r["niveau"] for r in by_level] == [4, 2]

@@ -105,7 +105,9 @@ def test_member_fields(api, member):
         "extern": False,
         "deelbaar": False,
         "profielBevestigdOp": None,
-        "competenties": [{"competentie": held.competency.code, "niveau": 3}],
+        "competenties": [
+            {"competentie": held.competency.code, "niveau": 3, "onderbouwing": held.evidence}
+        ],
     }
 
 
