@@ -75,7 +75,13 @@ from assignments.services import (
     role_request_update,
 )
 from competencies.models import Competency, Role
-from config.api.fields import CodeRelatedField, UtcDateTimeField, UuidRelatedField
+from config.api.fields import (
+    CodeRelatedField,
+    JsonTypesMixin,
+    PartialUpdateMixin,
+    UtcDateTimeField,
+    UuidRelatedField,
+)
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.problems import Conflict, service_errors
 from config.api.views import created, require_group
@@ -101,7 +107,7 @@ def _name(user: AbstractBaseUser) -> str:
 # --- Serializers ------------------------------------------------------------------------
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(JsonTypesMixin, serializers.Serializer):
     """Checks that `einddatum` is not before `startdatum`. On a PATCH, a date that is not
     sent is the one the object (`instance`) has."""
 
@@ -201,7 +207,7 @@ class OpgaveUpdateSerializer(OpgaveCreateSerializer):
         self.fields["organisatie"].visible_to = partial(organisations_for_new_opgave, keep=opgave)
 
 
-class CopySerializer(serializers.Serializer):
+class CopySerializer(JsonTypesMixin, serializers.Serializer):
     startdatum = serializers.DateField(
         source="start",
         required=False,
@@ -209,7 +215,7 @@ class CopySerializer(serializers.Serializer):
     )
 
 
-class CompetencyNeedSerializer(serializers.ModelSerializer):
+class CompetencyNeedSerializer(JsonTypesMixin, serializers.ModelSerializer):
     competentie = CodeRelatedField(
         source="competency", slug_field="code", queryset=Competency.objects.all()
     )
@@ -291,7 +297,7 @@ class RoleRequestCreateSerializer(PeriodSerializer):
     competenties = CompetencyNeedSerializer(source="needs", many=True, required=False)
 
 
-class RoleRequestUpdateSerializer(RoleRequestCreateSerializer):
+class RoleRequestUpdateSerializer(PartialUpdateMixin, RoleRequestCreateSerializer):
     """A PATCH of a role request; `competenties`, when sent, replaces the list.
     `role_request_update` decides (once someone is confirmed: only more people or a later
     end)."""
@@ -406,7 +412,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ).data
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(JsonTypesMixin, serializers.Serializer):
     """HR proposes a member on a role request; `assignment_propose` decides."""
 
     rolvraag = UuidRelatedField(
@@ -423,7 +429,7 @@ class ProposeSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(JsonTypesMixin, serializers.Serializer):
     reden = serializers.CharField(max_length=2000, help_text="Waarom; de medewerker leest dit.")
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -128,3 +129,15 @@ class JsonTypesMixin:
         if wrong:
             raise serializers.ValidationError(wrong)
         return value
+
+
+class PartialUpdateMixin:
+    """A PATCH body: what is not sent stays as it is, so no field has a default. DRF fills
+    in none on a partial update anyway; this keeps the OpenAPI document from advertising
+    defaults that a PATCH does not apply."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.default = empty
+        return fields
