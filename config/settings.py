@@ -304,7 +304,9 @@ SPECTACULAR_SETTINGS = {
     ),
     # SemVer; also sent as the API-Version header on every /api/ response (API-57).
     # 1.1.0: proposing, changing and closing opgaven and rolvragen, and release steps.
-    "VERSION": "1.1.0",
+    # 1.2.0: a member's own profile (PATCH medewerkers, …/bevestigen, and competenties,
+    # leerdoelen, rolervaringen, beschikbaarheden and verloven as sub-collections).
+    "VERSION": "1.2.0",
     "CONTACT": {
         "name": "Rolpool",
         "email": os.environ.get("ROLPOOL_API_CONTACT", "rolpool@localhost"),
