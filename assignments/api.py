@@ -75,10 +75,17 @@ from assignments.services import (
     role_request_update,
 )
 from competencies.models import Competency, Role
-from config.api.fields import CodeRelatedField, UtcDateTimeField, UuidRelatedField
+from config.api.fields import (
+    CodeRelatedField,
+    JsonTypesMixin,
+    PartialUpdateMixin,
+    UtcDateTimeField,
+    UuidRelatedField,
+)
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.permissions import require_group
 from config.api.problems import Conflict, service_errors
+from config.api.views import created
 from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER
 from pool.api import UUID_REGEX
 from pool.models import Member, Organisation
@@ -101,7 +108,7 @@ def _name(user: AbstractBaseUser) -> str:
 # --- Serializers ------------------------------------------------------------------------
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(JsonTypesMixin, serializers.Serializer):
     """Checks that `einddatum` is not before `startdatum`. On a PATCH, a date that is not
     sent is the one the object (`instance`) has."""
 
@@ -201,7 +208,7 @@ class OpgaveUpdateSerializer(OpgaveCreateSerializer):
         self.fields["organisatie"].visible_to = partial(organisations_for_new_opgave, keep=opgave)
 
 
-class CopySerializer(serializers.Serializer):
+class CopySerializer(JsonTypesMixin, serializers.Serializer):
     startdatum = serializers.DateField(
         source="start",
         required=False,
@@ -209,7 +216,7 @@ class CopySerializer(serializers.Serializer):
     )
 
 
-class CompetencyNeedSerializer(serializers.ModelSerializer):
+class CompetencyNeedSerializer(JsonTypesMixin, serializers.ModelSerializer):
     competentie = CodeRelatedField(
         source="competency", slug_field="code", queryset=Competency.objects.all()
     )
@@ -291,7 +298,7 @@ class RoleRequestCreateSerializer(PeriodSerializer):
     competenties = CompetencyNeedSerializer(source="needs", many=True, required=False)
 
 
-class RoleRequestUpdateSerializer(RoleRequestCreateSerializer):
+class RoleRequestUpdateSerializer(PartialUpdateMixin, RoleRequestCreateSerializer):
     """A PATCH of a role request; `competenties`, when sent, replaces the list.
     `role_request_update` decides (once someone is confirmed: only more people or a later
     end)."""
@@ -406,7 +413,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ).data
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(JsonTypesMixin, serializers.Serializer):
     """HR proposes a member on a role request; `assignment_propose` decides."""
 
     rolvraag = UuidRelatedField(
@@ -423,7 +430,7 @@ class ProposeSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(JsonTypesMixin, serializers.Serializer):
     reden = serializers.CharField(max_length=2000, help_text="Waarom; de medewerker leest dit.")
 
 
@@ -576,14 +583,6 @@ API_SOLVER_SECONDS = 5.0
 CONFLICT = OpenApiResponse(description="De regels staan deze stap nu niet toe (problem+json).")
 
 
-def _created(serializer: serializers.Serializer, request: Request, location: str) -> Response:
-    return Response(
-        serializer.data,
-        status=status.HTTP_201_CREATED,
-        headers={"Location": request.build_absolute_uri(location)},
-    )
-
-
 def _valid(serializer_class: type[serializers.Serializer], data, *args, **kwargs) -> dict:
     serializer = serializer_class(*args, data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -611,7 +610,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         with service_errors(data), refusals_as_conflict():
             opgave = opgave_create(by=request.user, **data.validated_data)
         opgave = self.get_queryset().get(pk=opgave.pk)  # with the list's annotations
-        return _created(self.get_serializer(opgave), request, f"{request.path}/{opgave.uuid}")
+        return created(self.get_serializer(opgave), request, f"{request.path}/{opgave.uuid}")
 
     @extend_schema(request=None, responses={200: OpgaveSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="openen")
@@ -676,7 +675,7 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         with service_errors(data), refusals_as_conflict():
             copy = opgave_copy(opgave=opgave, by=request.user, **data.validated_data)
         copy = self.get_queryset().get(pk=copy.pk)
-        return _created(
+        return created(
             self.get_serializer(copy), request, reverse("opgave-detail", args=[copy.uuid])
         )
 
@@ -752,7 +751,7 @@ class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         with service_errors(data), refusals_as_conflict():
             role_request = role_request_create(by=request.user, **values)
         role_request = self.get_queryset().get(pk=role_request.pk)
-        return _created(
+        return created(
             self.get_serializer(role_request), request, f"{request.path}/{role_request.uuid}"
         )
 
@@ -883,7 +882,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
                 by=request.user,
                 score=stored_score(role_request=role_request, member=member),
             )
-        return _created(
+        return created(
             self.get_serializer(self.get_queryset().get(pk=assignment.pk)),
             request,
             f"{request.path}/{assignment.uuid}",

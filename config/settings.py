@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
     "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
@@ -318,9 +318,11 @@ SPECTACULAR_SETTINGS = {
     ),
     # SemVer; also sent as the API-Version header on every /api/ response (API-57).
     # 1.1.0: proposing, changing and closing opgaven and rolvragen, and release steps.
-    # Unreleased (the number is set on merge): a list answers 403 instead of an empty page
-    # to the groups that do not see that collection in the browser (issue 7; README).
-    "VERSION": "1.1.0",
+    # 1.2.0: a member's own profile (PATCH medewerkers, …/bevestigen, and competenties,
+    # leerdoelen, rolervaringen, beschikbaarheden and verloven as sub-collections); a list
+    # answers 403 instead of an empty page to the groups that do not see that collection
+    # in the browser (issue 7; README).
+    "VERSION": "1.2.0",
     "CONTACT": {
         "name": "Rolpool",
         "email": os.environ.get("ROLPOOL_API_CONTACT", "rolpool@localhost"),
@@ -336,8 +338,11 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.problem_responses",
+        "config.api.schema.text_patterns",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Competency levels have one name, whichever field (niveau, doelniveau) holds one.
+    "ENUM_NAME_OVERRIDES": {"NiveauEnum": "competencies.models.Level"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

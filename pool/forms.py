@@ -66,7 +66,8 @@ def level_field(label: str, *, autofocus: bool = False) -> forms.TypedChoiceFiel
 
 
 class MemberDetailsForm(ProfileForm):
-    email = forms.EmailField(label=_("E-mailadres"), required=False)
+    # 254: what the model stores (Django's form field would take up to 320).
+    email = forms.EmailField(label=_("E-mailadres"), max_length=254, required=False)
     unit = forms.CharField(label=_("Thuisafdeling"), max_length=150, required=False)
     pool_hours = forms.DecimalField(label=_("Uren per week voor de pool"), **HOURS)
     shareable = forms.BooleanField(

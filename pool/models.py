@@ -243,8 +243,9 @@ class RoleExperience(models.Model):
 
 
 class Period(models.Model):
-    """A date range; end is inclusive."""
+    """A date range; end is inclusive. The API addresses a period by its UUID (API-53)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     start = models.DateField(_("van"))
     end = models.DateField(_("tot en met"))
 

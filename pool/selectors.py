@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -244,3 +246,43 @@ def competencies_of(*, member: Member) -> QuerySet[MemberCompetency]:
         .select_related("competency")
         .order_by("competency__code", "pk")
     )
+
+
+# --- A member's own profile, for the API ----------------------------------------------------
+
+
+def member_own(*, user: AbstractBaseUser, uuid: UUID) -> Member:
+    """The member record `uuid` if it is the user's own: only they change their profile (as
+    Mijn profiel is theirs alone). 404 if the user does not see it at all; 403 if they see
+    it but it is somebody else's (an HR advisor's pool)."""
+    member = get_object_or_404(members_visible_to(user=user).prefetch_related(None), uuid=uuid)
+    if member.user_id != user.pk:
+        raise PermissionDenied
+    return member
+
+
+def learning_goals_of(*, member: Member) -> QuerySet[LearningGoal]:
+    return (
+        LearningGoal.objects.filter(member=member)
+        .select_related("competency")
+        .order_by("competency__code", "pk")
+    )
+
+
+def role_experience_of(*, member: Member) -> QuerySet[RoleExperience]:
+    """What the member recorded per role (a role not recorded is not filled in)."""
+    return (
+        RoleExperience.objects.filter(member=member)
+        .select_related("role")
+        .order_by("-role__is_core", "role__order", "role__code", "pk")
+    )
+
+
+def availability_periods_of(*, member: Member) -> QuerySet[Availability]:
+    """All the member's availability periods, also those that have ended."""
+    return Availability.objects.filter(member=member).order_by("start", "pk")
+
+
+def leave_periods_of(*, member: Member) -> QuerySet[Leave]:
+    """All the member's leave, also leave that has ended."""
+    return Leave.objects.filter(member=member).order_by("start", "pk")

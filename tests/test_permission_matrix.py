@@ -46,6 +46,7 @@ from tests.factories import (
     MemberFactory,
     OpgaveFactory,
     OrganisationFactory,
+    RoleExperienceFactory,
     RoleRequestFactory,
     UserFactory,
 )
@@ -107,6 +108,7 @@ def _side(organisation, users: dict[str, User], *, requires_release: bool) -> di
         "availability": AvailabilityFactory(member=member),
         "leave": member.leave.create(start=TODAY, end=TODAY + timedelta(days=3)),
         "learning_goal": LearningGoalFactory(member=member),
+        "role_experience": RoleExperienceFactory(member=member),
         "run": AutostaffRun.objects.create(created_by=users[access.HR_ADVISOR]),
     }
 
@@ -170,6 +172,25 @@ OPGAVE_REQUEST = lambda w, side, user: {  # noqa: E731
 PK = {
     name: _of(name, "pk", "pk") for name in ("competency", "availability", "leave", "learning_goal")
 }
+
+
+def _part(key: str, kwarg: str, path: str):
+    """A part of the member's profile: the member's UUID and the part's own key."""
+
+    def kwargs(w: World, side: dict, user: User | None) -> dict:
+        value = side[key]
+        for attribute in path.split("."):
+            value = getattr(value, attribute)
+        return {"uuid": side["member"].uuid, kwarg: value}
+
+    return kwargs
+
+
+MEMBER_COMPETENCY = _part("competency", "code", "competency.code")
+LEARNING_GOAL = _part("learning_goal", "code", "competency.code")
+ROLE_EXPERIENCE = _part("role_experience", "code", "role.code")
+AVAILABILITY = _part("availability", "periode", "uuid")
+LEAVE = _part("leave", "periode", "uuid")
 COMPETENCY_CODE = lambda w, side, user: {"code": Competency.objects.first().code}  # noqa: E731
 ROLE_CODE = lambda w, side, user: {"code": Role.objects.first().code}  # noqa: E731
 EXPORT = lambda w, side, user: {"filename": "rolpool-medewerkers.xlsx"}  # noqa: E731
@@ -270,8 +291,19 @@ MATRIX: dict[str, tuple[Any, dict[str, str]]] = {
     "rol-list": (NONE, {"GET": "401 200 200 200 200 200"}),
     "rol-detail": (ROLE_CODE, {"GET": "401 200 200 200 200 200"}),
     "medewerker-list": (NONE, {"GET": "401 200 403 200 403 403"}),
-    "medewerker-detail": (MEMBER, {"GET": "401 200|404 404 200|404 404 404"}),
-    "medewerker-competencies": (MEMBER, {"GET": "401 200|404 404 200|404 404 404"}),
+    "medewerker-detail": (MEMBER, {"GET": "401 200|404 404 200|404 404 404", "PATCH": "401 200|404 403 403 403 403"}),
+    "medewerker-confirm": (MEMBER, {"POST": "401 200|404 403 403 403 403"}),
+    # The parts of a member's profile: the member alone, as on Mijn profiel; HR reads competencies
+    "medewerker-competentie-list": (MEMBER, {"GET": "401 200|404 403 200|404 403 403", "POST": "401 400|404 403 403 403 403"}),
+    "medewerker-competentie-detail": (MEMBER_COMPETENCY, {"GET": "401 200|404 404 200|404 404 404", "PATCH": "401 200|404 403 403 403 403", "DELETE": "401 204|404 403 403 403 403"}),
+    "medewerker-leerdoel-list": (MEMBER, {"GET": "401 200|404 403 403 403 403", "POST": "401 400|404 403 403 403 403"}),
+    "medewerker-leerdoel-detail": (LEARNING_GOAL, {"GET": "401 200|404 403 403 403 403", "DELETE": "401 204|404 403 403 403 403"}),
+    "medewerker-rolervaring-list": (MEMBER, {"GET": "401 200|404 403 403 403 403"}),
+    "medewerker-rolervaring-detail": (ROLE_EXPERIENCE, {"GET": "401 200|404 403 403 403 403", "PUT": "401 400|404 403 403 403 403"}),
+    "medewerker-beschikbaarheid-list": (MEMBER, {"GET": "401 200|404 403 403 403 403", "POST": "401 400|404 403 403 403 403"}),
+    "medewerker-beschikbaarheid-detail": (AVAILABILITY, {"GET": "401 200|404 403 403 403 403", "DELETE": "401 204|404 403 403 403 403"}),
+    "medewerker-verlof-list": (MEMBER, {"GET": "401 200|404 403 403 403 403", "POST": "401 400|404 403 403 403 403"}),
+    "medewerker-verlof-detail": (LEAVE, {"GET": "401 200|404 403 403 403 403", "DELETE": "401 204|404 403 403 403 403"}),
     "opgave-list": (NONE, {"GET": "401 403 200 200 403 403", "POST": "401 403 400 403 403 403"}),
     "opgave-detail": (OPGAVE, {"GET": "401 404 200|404 200|404 404 404", "PATCH": "401 403 200|404 403 403 403"}),
     "opgave-autostaff": (OPGAVE, {"POST": "401 403 403 200|404 403 403"}),

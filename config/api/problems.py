@@ -8,11 +8,12 @@ every invalid field at once in `invalidParams` (`name` in the API's camelCase, `
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -161,22 +162,29 @@ def field_names(serializer: serializers.Serializer) -> dict[str, str]:
     return names
 
 
+def api_errors(
+    serializer: serializers.Serializer, errors: Mapping[str, Iterable[DjangoValidationError]]
+) -> dict[str, list[serializers.ErrorDetail]]:
+    """Django's errors keyed by model or form field name, as DRF's keyed by API name."""
+    names = field_names(serializer)
+    return {
+        names.get(field, "nonFieldErrors" if field == NON_FIELD_ERRORS else field): [
+            serializers.ErrorDetail(message, code=error.code or "invalid")
+            for error in field_errors
+            for message in error.messages
+        ]
+        for field, field_errors in errors.items()
+    }
+
+
 @contextmanager
 def service_errors(serializer: serializers.Serializer) -> Iterator[None]:
     """Turn a service's ValidationError (keyed by model field) into a 400 in API names."""
     try:
         yield
     except DjangoValidationError as error:
-        names = field_names(serializer)
         if hasattr(error, "error_dict"):
-            detail = {
-                names.get(field, "nonFieldErrors" if field == "__all__" else field): [
-                    serializers.ErrorDetail(message, code=e.code or "invalid")
-                    for e in errors
-                    for message in e.messages
-                ]
-                for field, errors in error.error_dict.items()
-            }
+            detail = api_errors(serializer, error.error_dict)
         else:
             detail = {"nonFieldErrors": error.messages}
         raise exceptions.ValidationError(detail) from error

@@ -115,3 +115,43 @@ def problem_responses(result: dict, generator, request, public) -> dict:
                 if status[0] in "45" and "content" not in response:
                     response["content"] = content
     return result
+
+
+# What Django and DRF refuse in any text, and so what the document must say: a NUL character
+# (PostgreSQL cannot store one); and, where a text is required, one of nothing but spaces
+# (it is stripped to nothing). JSON Schema has no words for that but a pattern.
+TEXT = r"^[^\x00]*$"
+FILLED_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
+
+
+def _constrain_text(schema: dict) -> None:
+    """Give a plain text schema (no format, choices or pattern of its own) its pattern."""
+    if schema.get("type") != "string" or {"format", "enum", "pattern"} & schema.keys():
+        return
+    schema["pattern"] = FILLED_TEXT if schema.get("minLength", 0) > 0 else TEXT
+
+
+def _constrain_texts_in(schema: dict) -> None:
+    _constrain_text(schema)
+    for nested in schema.get("properties", {}).values():
+        _constrain_texts_in(nested)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for nested in schema.get(key, []):
+            _constrain_texts_in(nested)
+    if isinstance(schema.get("items"), dict):
+        _constrain_texts_in(schema["items"])
+
+
+def text_patterns(result: dict, generator, request, public) -> dict:
+    """The text a request may carry, in bodies and query parameters (a drf-spectacular
+    post-processing hook). Request bodies are the `…Request` components
+    (COMPONENT_SPLIT_REQUEST); what the API answers is left as it is."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _constrain_texts_in(component)
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    _constrain_texts_in(parameter["schema"])
+    return result

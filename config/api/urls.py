@@ -9,7 +9,16 @@ from assignments.api import AssignmentViewSet, MatchViewSet, OpgaveViewSet, Role
 from competencies.api import CompetencyViewSet, RoleViewSet
 from config.api.problems import not_found
 from config.api.schema import DocsView, SchemaJSONView, SchemaYAMLView
-from pool.api import MemberViewSet, OrganisationViewSet
+from pool.api import (
+    UUID_REGEX,
+    AvailabilityViewSet,
+    LearningGoalViewSet,
+    LeaveViewSet,
+    MemberCompetencyViewSet,
+    MemberViewSet,
+    OrganisationViewSet,
+    RoleExperienceViewSet,
+)
 
 # No trailing slashes (API-48): a path with one falls through to `not_found` below.
 router = SimpleRouter(trailing_slash=False)
@@ -17,6 +26,15 @@ router.register("organisaties", OrganisationViewSet, basename="organisatie")
 router.register("competenties", CompetencyViewSet, basename="competentie")
 router.register("rollen", RoleViewSet, basename="rol")
 router.register("medewerkers", MemberViewSet, basename="medewerker")
+# The parts of a member's profile, as sub-collections of the member.
+for part, viewset, basename in (
+    ("competenties", MemberCompetencyViewSet, "medewerker-competentie"),
+    ("leerdoelen", LearningGoalViewSet, "medewerker-leerdoel"),
+    ("rolervaringen", RoleExperienceViewSet, "medewerker-rolervaring"),
+    ("beschikbaarheden", AvailabilityViewSet, "medewerker-beschikbaarheid"),
+    ("verloven", LeaveViewSet, "medewerker-verlof"),
+):
+    router.register(f"medewerkers/(?P<uuid>{UUID_REGEX})/{part}", viewset, basename=basename)
 router.register("opgaven", OpgaveViewSet, basename="opgave")
 router.register("rolvragen", RoleRequestViewSet, basename="rolvraag")
 router.register("inzetten", AssignmentViewSet, basename="inzet")

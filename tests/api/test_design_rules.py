@@ -38,9 +38,9 @@ def test_api_57_version_header(api, manager):
         APIClient().get(f"{API}/opgaven"),
         APIClient().get(f"{API}/openapi.json"),
     ):
-        assert response["API-Version"] == "1.1.0"
+        assert response["API-Version"] == "1.2.0"
     schema = APIClient().get(f"{API}/openapi.json").json()
-    assert schema["info"]["version"] == "1.1.0"
+    assert schema["info"]["version"] == "1.2.0"
 
 
 def test_api_51_openapi_public_with_cors(db):
@@ -53,7 +53,14 @@ def test_api_51_openapi_public_with_cors(db):
     assert schema["info"]["license"]["name"] == "EUPL-1.2"
     assert schema["info"]["contact"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", schema["info"]["version"])
-    for path in ("organisaties", "medewerkers", "opgaven", "rolvragen/{uuid}/matches"):
+    for path in (
+        "organisaties",
+        "medewerkers",
+        "opgaven",
+        "rolvragen/{uuid}/matches",
+        "medewerkers/{uuid}/competenties/{code}",
+        "medewerkers/{uuid}/verloven/{periode}",
+    ):
         assert f"{API}/{path}" in schema["paths"]
     response = client.get(f"{API}/openapi.yaml")
     assert response.status_code == 200
@@ -95,6 +102,7 @@ def test_api_10_actions_as_post_subresources(api, member):
     for step in ("accepteren", "afwijzen", "bevestigen", "intrekken"):
         assert set(schema["paths"][f"{API}/inzetten/{{uuid}}/{step}"]) == {"post"}
         problem(client.get(f"{API}/inzetten/{proposal.uuid}/{step}"), 405)
+    assert set(schema["paths"][f"{API}/medewerkers/{{uuid}}/bevestigen"]) == {"post"}
     assert client.post(f"{API}/inzetten/{proposal.uuid}/accepteren").status_code == 200
 
 

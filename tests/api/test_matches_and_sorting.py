@@ -92,8 +92,8 @@ def test_api_member_competencies_subcollection(api, organisation, advisor, membe
     url = f"{API}/medewerkers/{member.uuid}/competenties"
     body = api.as_user(member.user).get(url).json()
     assert body["results"] == [
-        {"competentie": a.competency.code, "niveau": 2},
-        {"competentie": b.competency.code, "niveau": 4},
+        {"competentie": a.competency.code, "niveau": 2, "onderbouwing": ""},
+        {"competentie": b.competency.code, "niveau": 4, "onderbouwing": ""},
     ]
     by_level = api.as_user(advisor).get(f"{url}?sorteer=-niveau").json()["results"]
     assert [r["niveau"] for r in by_level] == [4, 2]
@@ -142,7 +142,7 @@ def test_500_is_problem_json_and_logged(api, member, monkeypatch, caplog):
     body = problem(response, 500)
     assert "stuk" not in response.content.decode()
     assert body["code"] == "server_error"
-    assert response["API-Version"] == "1.1.0"
+    assert response["API-Version"] == "1.2.0"
     assert any(r.exc_info and "stuk" in str(r.exc_info[1]) for r in caplog.records)
 
 

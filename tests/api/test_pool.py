@@ -84,12 +84,13 @@ def test_advisor_also_sees_the_members_shared_with_them(api, organisation, advis
 
 @pytest.mark.parametrize("group", [access.ADMINISTRATOR, access.MANAGER, access.LINE_MANAGER])
 def test_other_groups_may_not_list_members(api, member, group):
-    """No page shows them member records: the list is refused (403, not an empty page);
-    a record itself stays 404, as for anyone it is not visible to."""
+    """No page shows them member records: the lists are refused (403, not an empty page),
+    a member's competencies too; a record itself stays 404, as for anyone it is not
+    visible to."""
     client = api.as_user(UserFactory(groups=[group]))
     problem(client.get(f"{API}/medewerkers"), 403)
     problem(client.get(f"{API}/medewerkers/{member.uuid}"), 404)
-    problem(client.get(f"{API}/medewerkers/{member.uuid}/competenties"), 404)
+    problem(client.get(f"{API}/medewerkers/{member.uuid}/competenties"), 403)
 
 
 def test_a_line_manager_may_not_list_organisations(api, member):
@@ -114,7 +115,9 @@ def test_member_fields(api, member):
         "extern": False,
         "deelbaar": False,
         "profielBevestigdOp": None,
-        "competenties": [{"competentie": held.competency.code, "niveau": 3}],
+        "competenties": [
+            {"competentie": held.competency.code, "niveau": 3, "onderbouwing": held.evidence}
+        ],
     }
 
 
