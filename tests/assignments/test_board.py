@@ -137,8 +137,9 @@ def test_board_and_results_in_constant_queries(
     opgave = OpgaveFactory(organisation=served)
     RoleRequestFactory.create_batch(rows, opgave=opgave)
     client.force_login(hr_user)
-    # session, user, groups, count, rows, organisation/role/opgave choices, session save (3)
-    with django_assert_num_queries(11):
+    # session, user, groups, count, rows, organisation/role/opgave choices, unread
+    # notifications, session save (3)
+    with django_assert_num_queries(12):
         client.get(BOARD, {"zoek": "Opgave", "urgentie": 8, "drempel": 50})
     # the fragment renders no selects: session, user, groups, count, rows, session save (3)
     with django_assert_num_queries(8):
