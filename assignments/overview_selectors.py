@@ -15,23 +15,20 @@ from itertools import groupby
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.db.models import Max, Q, QuerySet, TextChoices
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from assignments.matching.adapter import free_hours, week_of, weekly_hours
+from assignments.matching.adapter import week_of, weekly_hours
 from assignments.models import Assignment, AssignmentState, RoleRequestCompetency
+from assignments.pool_supply import QUARTER_WEEKS, TOLERANCE, pool_snapshot
 from assignments.selectors import open_role_requests_for_advisor
-from pool.models import Member, Organisation, RoleExperience
+from pool.models import Member, Organisation
 from pool.selectors import members_in_pool_of
 
 WEEKS_AHEAD = 12
-QUARTER_WEEKS = 13
 YEAR_DAYS = 365
-# Hours are kept to one decimal; float32 sums need a little room.
-TOLERANCE = 0.05
 # Inzet that counts as having worked on an opgave (proposals and refusals do not).
 WORKED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CONFIRMED, AssignmentState.COMPLETED)
 
@@ -289,7 +286,8 @@ def _level_label(name: str, level: int) -> str:
 
 
 def _biggest_gaps_first(rows) -> list[Shortage]:
-    return sorted(rows, key=lambda row: (-row.gap_hours, -row.gap_people, row.label))
+    # Rounded, so that gaps equal but for the order of a float sum tie on people and label.
+    return sorted(rows, key=lambda row: (-round(row.gap_hours, 6), -row.gap_people, row.label))
 
 
 def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
@@ -301,34 +299,42 @@ def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
     first = week_of(today)
     horizon_end = first + timedelta(weeks=QUARTER_WEEKS)
     name = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
-    requests = {
-        pk: (role_id, role_name, float(hours) * (people - staffed), people - staffed)
-        for pk, role_id, role_name, hours, people, staffed in open_role_requests_for_advisor(
-            user=user
-        )
+    running = (
+        open_role_requests_for_advisor(user=user)
         .filter(end__gte=today, start__lt=horizon_end)
         .order_by()
-        .values_list("pk", "role_id", f"role__{name}", "hours_per_week", "people", "staffed")
+    )
+    requests = {
+        pk: (role_id, role_name, float(hours) * (people - staffed), people - staffed)
+        for pk, role_id, role_name, hours, people, staffed in running.values_list(
+            "pk", "role_id", f"role__{name}", "hours_per_week", "people", "staffed"
+        )
         if people > staffed
     }
     needs = defaultdict(list)
     if requests:
-        for request_id, *need in RoleRequestCompetency.objects.filter(
-            role_request_id__in=list(requests), required=True
-        ).values_list("role_request_id", "competency_id", "min_level", f"competency__{name}"):
+        # By subquery: a list of a thousand ids costs more to send than to look up.
+        for request_id, *need in (
+            RoleRequestCompetency.objects.filter(
+                role_request__in=running.values("pk"), required=True
+            )
+            .order_by()
+            .values_list("role_request_id", "competency_id", "min_level", f"competency__{name}")
+        ):
             needs[request_id].append(need)
 
     roles: dict[int, Shortage] = {}
     competencies: dict[tuple[int, int], Shortage] = {}
     for request_id, (role_id, role_name, hours, places) in requests.items():
-        rows = [roles.setdefault(role_id, Shortage(Dimension.ROLE, role_name))]
+        if role_id not in roles:
+            roles[role_id] = Shortage(Dimension.ROLE, role_name)
+        rows = [roles[role_id]]
         for competency_id, min_level, competency_name in needs[request_id]:
-            rows.append(
-                competencies.setdefault(
-                    (competency_id, min_level),
-                    Shortage(Dimension.COMPETENCY, _level_label(competency_name, min_level)),
-                )
-            )
+            key = (competency_id, min_level)
+            if key not in competencies:  # the label is translated once per row, not per need
+                label = _level_label(competency_name, min_level)
+                competencies[key] = Shortage(Dimension.COMPETENCY, label)
+            rows.append(competencies[key])
         for row in rows:
             row.demand_hours += hours
             row.demand_people += places
@@ -345,28 +351,6 @@ def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
     )
 
 
-# Supply per row, summed by the database: the members with any free hours come in as two
-# arrays (ids, mean free hours per week) and are joined like a table.
-ROLE_SUPPLY = """
-    SELECT experience.role_id, SUM(free.hours), COUNT(*) FILTER (WHERE free.hours > %(tolerance)s)
-    FROM pool_roleexperience AS experience
-    JOIN unnest(%(members)s::bigint[], %(hours)s::float8[]) AS free (member_id, hours)
-      ON free.member_id = experience.member_id
-    WHERE experience.role_id = ANY(%(roles)s) AND experience.experience >= %(experience)s
-    GROUP BY experience.role_id
-"""
-COMPETENCY_SUPPLY = """
-    SELECT asked.competency_id, asked.level, SUM(free.hours),
-           COUNT(*) FILTER (WHERE free.hours > %(tolerance)s)
-    FROM unnest(%(competencies)s::bigint[], %(levels)s::int[]) AS asked (competency_id, level)
-    JOIN pool_membercompetency AS held
-      ON held.competency_id = asked.competency_id AND held.level >= asked.level
-    JOIN unnest(%(members)s::bigint[], %(hours)s::float8[]) AS free (member_id, hours)
-      ON free.member_id = held.member_id
-    GROUP BY asked.competency_id, asked.level
-"""
-
-
 def _add_supply(
     *,
     user: AbstractBaseUser,
@@ -374,39 +358,20 @@ def _add_supply(
     roles: dict[int, Shortage],
     competencies: dict[tuple[int, int], Shortage],
 ) -> None:
-    """Add the free hours of the members who qualify for each row (six queries; five when
-    no competency is asked).
+    """Add the free hours of the members who qualify for each row.
 
-    The members' free hours come from the weekly-hours helpers; the database joins the
-    members with any free hours to their role experience and competencies and sums them.
+    From the process's snapshot of the pool (assignments.pool_supply): one query when no
+    member changed since the last view, seven when some did.
     """
-    pool = members_in_pool_of(user=user)
-    member_rows = sorted(pool.order_by().values_list("pk", "pool_hours"))
-    ids = np.array([row[0] for row in member_rows], dtype=np.int64)
-    in_scope = Q(member__in=pool.values("pk"))
-    free = free_hours(ids, [row[1] for row in member_rows], in_scope, first, QUARTER_WEEKS)
-    mean_free = np.maximum(free, 0).mean(axis=1, dtype=np.float64)
-    some = mean_free > 0  # members without free hours add nothing to any row
-    asked = sorted(competencies)
-    params = {
-        "members": ids[some].tolist(),
-        "hours": mean_free[some].tolist(),
-        "tolerance": TOLERANCE,
-        "roles": list(roles),
-        "experience": RoleExperience.Experience.SOME,
-        "competencies": [competency_id for competency_id, _level in asked],
-        "levels": [level for _competency_id, level in asked],
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(ROLE_SUPPLY, params)
-        for role_id, hours, people in cursor.fetchall():
-            roles[role_id].supply_hours, roles[role_id].supply_people = hours, people
-        if not asked:
-            return
-        cursor.execute(COMPETENCY_SUPPLY, params)
-        for competency_id, level, hours, people in cursor.fetchall():
-            row = competencies[(competency_id, level)]
-            row.supply_hours, row.supply_people = hours, people
+    snapshot, member_ids = pool_snapshot(pool=members_in_pool_of(user=user), first_week=first)
+    free = snapshot.free_of(member_ids)
+    for role_id, supply in snapshot.role_supply(free=free, roles=list(roles)).items():
+        roles[role_id].supply_hours, roles[role_id].supply_people = supply.hours, supply.people
+    if competencies:
+        asked = list(competencies)
+        for key, supply in snapshot.competency_supply(free=free, asked=asked).items():
+            competencies[key].supply_hours = supply.hours
+            competencies[key].supply_people = supply.people
 
 
 # --- Fair distribution --------------------------------------------------------------------

@@ -134,8 +134,8 @@ def test_capacity_page_in_constant_queries(
         Leave.objects.create(member=member, start=MONDAY, end=MONDAY + timedelta(days=1))
     client.force_login(hr_user)
     # session, user, groups, organisations and units for the filters, count, members,
-    # availability, leave, inzet, session save (3)
-    with django_assert_num_queries(13):
+    # availability, leave, inzet, unread notifications, session save (3)
+    with django_assert_num_queries(14):
         response = client.get(reverse("hr:capacity"))
     assert response.content.decode().count("0 van 9,6 uur, vrij") == count
 
@@ -240,9 +240,13 @@ def test_shortages_in_constant_queries(
 ):
     MemberFactory.create_batch(count, organisation=served)
     client.force_login(hr_user)
-    # session, user, groups, requests, needs, members, availability, leave, inzet,
-    # role experience, session save (3); no competency is asked, so none are read
-    with django_assert_num_queries(13):
+    # session, user, groups, requests, needs, the pool's members and their revisions,
+    # unread notifications, session save (3); and in a process that has not read the pool
+    # yet: members, availability, leave, inzet, competencies, role experience
+    with django_assert_num_queries(16):
+        response = client.get(reverse("hr:shortages"))
+    assert response.context["report"].roles[0].supply_people == 0
+    with django_assert_num_queries(10):
         response = client.get(reverse("hr:shortages"))
     assert response.context["report"].roles[0].supply_people == 0
 
@@ -276,8 +280,8 @@ def test_distribution_in_constant_queries(
         )
     client.force_login(hr_user)
     # session, user, groups, organisations and units for the filters, members,
-    # last ended inzet, inzet of the past year, session save (3)
-    with django_assert_num_queries(11):
+    # last ended inzet, inzet of the past year, unread notifications, session save (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("hr:distribution"))
     assert [row.days_without for row in response.context["page"].object_list] == [10] * count
 
