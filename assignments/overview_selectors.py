@@ -7,15 +7,17 @@ may plan with, and runs a fixed number of queries however many members there are
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
 from itertools import groupby
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max, Q, QuerySet, TextChoices
+from django.db.models import Count, Max, Q, QuerySet, TextChoices
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -65,24 +67,101 @@ def overview_members(
         members = members.filter(organisation=organisation)
     if unit:
         members = members.filter(unit=unit)
-    by_name = ("last_name", "first_name", "pk")
     if grouping == Grouping.UNIT:
-        return members.order_by("unit", "organisation__name", "organisation_id", *by_name)
-    return members.order_by("organisation__name", "organisation_id", *by_name)
+        return members.order_by("unit", "organisation__name", "organisation_id", *BY_NAME)
+    return members.order_by("organisation__name", "organisation_id", *BY_NAME)
 
 
-def pool_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
-    """The organisations with members in the advisor's pool."""
-    members = members_in_pool_of(user=user)
-    return Organisation.objects.filter(pk__in=members.values("organisation_id")).order_by(
-        "name", "pk"
+BY_NAME = ("last_name", "first_name", "pk")
+
+
+@dataclass(frozen=True)
+class PoolFacets:
+    """The advisor's pool counted per organisation and unit, in one pass over it: the
+    filter's choices, how many members a choice selects, and in which groups (so that
+    the pager neither counts nor sorts the whole pool again)."""
+
+    # Organisation id, unit, members; by unit as the database sorts them.
+    counts: list[tuple[int, str, int]]
+
+    @cached_property
+    def organisations(self) -> QuerySet[Organisation]:
+        """The organisations with members in the pool, by name."""
+        ids = {organisation_id for organisation_id, _unit, _members in self.counts}
+        return Organisation.objects.filter(pk__in=ids).order_by("name", "pk")
+
+    @cached_property
+    def units(self) -> list[str]:
+        """The named units that members of the pool belong to, alphabetically."""
+        return [unit for unit in self._unit_order if unit]
+
+    @cached_property
+    def _unit_order(self) -> list[str]:
+        """Every unit, "" (none) included, in the database's order."""
+        return list(dict.fromkeys(unit for _organisation_id, unit, _members in self.counts))
+
+    def groups(
+        self,
+        *,
+        grouping: str,
+        organisation: Organisation | None = None,
+        unit: str | None = None,
+    ) -> list[tuple[dict[str, Any], int]]:
+        """The groups of what `overview_members` selects with these filters, in its order:
+        each as the filter that selects it from those members, and its size. One query:
+        the organisations' order."""
+        rank = {pk: i for i, pk in enumerate(self.organisations.values_list("pk", flat=True))}
+        place = {name: i for i, name in enumerate(self._unit_order)}
+        chosen = [
+            (organisation_id, member_unit, members)
+            for organisation_id, member_unit, members in self.counts
+            if (organisation is None or organisation_id == organisation.pk)
+            and (not unit or member_unit == unit)
+        ]
+        if grouping == Grouping.UNIT:
+            chosen.sort(key=lambda row: (place[row[1]], rank[row[0]]))
+            return [({"organisation_id": o, "unit": u}, members) for o, u, members in chosen]
+        sizes: dict[int, int] = defaultdict(int)
+        for organisation_id, _unit, members in chosen:
+            sizes[organisation_id] += members
+        return [({"organisation_id": pk}, sizes[pk]) for pk in sorted(sizes, key=rank.get)]
+
+
+def pool_facets(*, user: AbstractBaseUser) -> PoolFacets:
+    members = members_in_pool_of(user=user).order_by("unit", "organisation_id")
+    return PoolFacets(
+        counts=list(members.values_list("organisation_id", "unit").annotate(Count("pk")))
     )
 
 
-def pool_units(*, user: AbstractBaseUser) -> list[str]:
-    """The named units that members of the advisor's pool belong to, alphabetically."""
-    members = members_in_pool_of(user=user).exclude(unit="")
-    return list(members.order_by("unit").values_list("unit", flat=True).distinct())
+class GroupedPages:
+    """What `overview_members` selects, for Django's Paginator: counted from the facets,
+    and a page read from the groups it falls in only. A page within one group is read
+    along the index of a group's members by name (`member_in_organisation_by_name`,
+    `member_in_unit_by_name`) instead of sorting the whole pool for it."""
+
+    def __init__(self, members: QuerySet[Member], groups: list[tuple[dict[str, Any], int]]):
+        self.members, self.groups = members, groups
+
+    def count(self) -> int:
+        return sum(size for _group, size in self.groups)
+
+    def __getitem__(self, page: slice) -> list[Member]:
+        start, stop = page.start or 0, page.stop or self.count()
+        spanned, before, seen = [], 0, 0
+        for group, size in self.groups:
+            if seen + size <= start:
+                before = seen + size
+            elif seen < stop:
+                spanned.append(group)
+            seen += size
+        if not spanned:
+            return []
+        if len(spanned) == 1:  # within a group the order is by name
+            members = self.members.filter(**spanned[0]).order_by(*BY_NAME)
+        else:
+            members = self.members.filter(reduce(operator.or_, (Q(**g) for g in spanned)))
+        return list(members[start - before : stop - before])
 
 
 # --- Capacity per week ----------------------------------------------------------------
@@ -270,7 +349,7 @@ class ShortageReport:
     roles: list[Shortage]
     competencies: list[Shortage]
 
-    @property
+    @cached_property  # read for every bar of the charts
     def scale(self) -> float:
         """The largest number of hours in any row: the full width of a chart bar."""
         values = [
@@ -279,10 +358,6 @@ class ShortageReport:
             for value in (row.demand_hours, row.supply_hours)
         ]
         return max(values, default=0.0) or 1.0
-
-
-def _level_label(name: str, level: int) -> str:
-    return _("%(competency)s, niveau %(level)s of hoger") % {"competency": name, "level": level}
 
 
 def _biggest_gaps_first(rows) -> list[Shortage]:
@@ -325,14 +400,15 @@ def shortages(*, user: AbstractBaseUser, today: date) -> ShortageReport:
 
     roles: dict[int, Shortage] = {}
     competencies: dict[tuple[int, int], Shortage] = {}
+    level_label = _("%(competency)s, niveau %(level)s of hoger")  # translated once, not per row
     for request_id, (role_id, role_name, hours, places) in requests.items():
         if role_id not in roles:
             roles[role_id] = Shortage(Dimension.ROLE, role_name)
         rows = [roles[role_id]]
         for competency_id, min_level, competency_name in needs[request_id]:
             key = (competency_id, min_level)
-            if key not in competencies:  # the label is translated once per row, not per need
-                label = _level_label(competency_name, min_level)
+            if key not in competencies:
+                label = level_label % {"competency": competency_name, "level": min_level}
                 competencies[key] = Shortage(Dimension.COMPETENCY, label)
             rows.append(competencies[key])
         for row in rows:

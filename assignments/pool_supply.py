@@ -28,6 +28,8 @@ QUARTER_WEEKS = 13
 TOLERANCE = 0.05
 # Read everyone again rather than this many members one by one.
 REREAD_ALL_ABOVE = 2000
+# Competency levels run from 1 to 4 (member_competency_level_1_4); 0 stays empty.
+LEVELS = 5
 
 
 @dataclass(frozen=True)
@@ -55,21 +57,34 @@ class _Rows:
 
 @dataclass(frozen=True)
 class PoolSnapshot:
-    """Every member read so far, as of their revision, for the quarter from `first_week`."""
+    """Every member read so far, as of their revision, for the quarter from `first_week`,
+    with the axes the sums need worked out once."""
 
     first_week: date
     rows: _Rows
     # Positions in rows.member_ids of the competency and role rows' members.
     held_at: NDArray[np.intp]
     experienced_at: NDArray[np.intp]
+    # The competencies held and the roles known, and each row's place: for a competency
+    # row, its competency's position times LEVELS plus its level.
+    competency_ids: NDArray[np.int64]
+    held_code: NDArray[np.intp]
+    role_ids: NDArray[np.int64]
+    experienced_index: NDArray[np.intp]
 
     @classmethod
     def of(cls, first_week: date, rows: _Rows) -> PoolSnapshot:
+        competency_ids, competency_index = np.unique(rows.held_competency_ids, return_inverse=True)
+        role_ids, role_index = np.unique(rows.experienced_role_ids, return_inverse=True)
         return cls(
             first_week=first_week,
             rows=rows,
             held_at=np.searchsorted(rows.member_ids, rows.held_member_ids),
             experienced_at=np.searchsorted(rows.member_ids, rows.experienced_member_ids),
+            competency_ids=competency_ids,
+            held_code=competency_index * LEVELS + rows.held_levels,
+            role_ids=role_ids,
+            experienced_index=role_index,
         )
 
     def stale(
@@ -123,29 +138,34 @@ class PoolSnapshot:
 
     def role_supply(self, *, free: NDArray[np.float64], roles: list[int]) -> dict[int, Supply]:
         """Per role: the members with at least some experience in it."""
-        asked = np.array(sorted(roles), dtype=np.int64)
-        index, wanted = _index_in(asked, self.rows.experienced_role_ids)
-        hours, people = _sums(index[wanted], free[self.experienced_at[wanted]], len(asked))
-        return {
-            int(role_id): Supply(float(hours[i]), int(people[i])) for i, role_id in enumerate(asked)
-        }
+        hours, people = _sums(self.experienced_index, free[self.experienced_at], len(self.role_ids))
+        return {role_id: _supply_at(self.role_ids, role_id, hours, people) for role_id in roles}
 
     def competency_supply(
         self, *, free: NDArray[np.float64], asked: list[tuple[int, int]]
     ) -> dict[tuple[int, int], Supply]:
         """Per (competency, minimum level): the members who hold it at that level or higher."""
-        competency_ids = np.array(sorted({c for c, _level in asked}), dtype=np.int64)
-        index, wanted = _index_in(competency_ids, self.rows.held_competency_ids)
-        position = {int(c): i for i, c in enumerate(competency_ids)}
-        supply = {}
-        for level in sorted({level for _c, level in asked}):
-            rows = wanted & (self.rows.held_levels >= level)
-            hours, people = _sums(index[rows], free[self.held_at[rows]], len(competency_ids))
-            for competency_id, asked_level in asked:
-                if asked_level == level:
-                    i = position[competency_id]
-                    supply[(competency_id, level)] = Supply(float(hours[i]), int(people[i]))
-        return supply
+        count = len(self.competency_ids)
+        hours, people = _sums(self.held_code, free[self.held_at], count * LEVELS)
+        # At a level or higher: the sums per level, added up from the highest level down.
+        hours = np.flip(np.flip(hours.reshape(count, LEVELS), 1).cumsum(axis=1), 1)
+        people = np.flip(np.flip(people.reshape(count, LEVELS), 1).cumsum(axis=1), 1)
+        return {
+            (competency_id, level): _supply_at(
+                self.competency_ids, competency_id, hours[:, level], people[:, level]
+            )
+            for competency_id, level in asked
+        }
+
+
+def _supply_at(
+    ids: NDArray[np.int64], wanted: int, hours: NDArray[np.float64], people: NDArray[np.int64]
+) -> Supply:
+    """The sums of one id of a sorted axis; nothing for an id nobody has."""
+    at = int(np.searchsorted(ids, wanted))
+    if at == len(ids) or ids[at] != wanted:
+        return Supply(0.0, 0)
+    return Supply(float(hours[at]), int(people[at]))
 
 
 def _index_in(

@@ -140,6 +140,16 @@ class Member(models.Model):
                 opclasses=["gin_trgm_ops", "gin_trgm_ops"],
                 name="member_name_trgm",
             ),
+            # A page of the capacity heatmap, grouped per organisation or per unit of one,
+            # read in name order without sorting the whole pool (overview_selectors).
+            models.Index(
+                fields=["organisation", "last_name", "first_name", "id"],
+                name="member_in_organisation_by_name",
+            ),
+            models.Index(
+                fields=["organisation", "unit", "last_name", "first_name", "id"],
+                name="member_in_unit_by_name",
+            ),
         ]
         verbose_name = _("medewerker")
         verbose_name_plural = _("medewerkers")

@@ -133,8 +133,10 @@ def test_capacity_page_in_constant_queries(
     for member in MemberFactory.create_batch(count, organisation=served, unit="Ruimte"):
         Leave.objects.create(member=member, start=MONDAY, end=MONDAY + timedelta(days=1))
     client.force_login(hr_user)
-    # session, user, groups, organisations and units for the filters, count, members,
-    # availability, leave, inzet, unread notifications, session save (3)
+    # session, user, groups, the pool counted per organisation and unit (the filter's
+    # choices and the pager's groups), the organisations' order, their names for the
+    # filter, the page's members, availability, leave, inzet, unread notifications,
+    # session save (3)
     with django_assert_num_queries(14):
         response = client.get(reverse("hr:capacity"))
     assert response.content.decode().count("0 van 9,6 uur, vrij") == count
@@ -279,8 +281,9 @@ def test_distribution_in_constant_queries(
             end=TODAY - timedelta(days=10),
         )
     client.force_login(hr_user)
-    # session, user, groups, organisations and units for the filters, members,
-    # last ended inzet, inzet of the past year, unread notifications, session save (3)
+    # session, user, groups, the pool counted per organisation and unit (the filter's
+    # choices), the organisations' names, members, last ended inzet, inzet of the past
+    # year, unread notifications, session save (3)
     with django_assert_num_queries(12):
         response = client.get(reverse("hr:distribution"))
     assert [row.days_without for row in response.context["page"].object_list] == [10] * count
