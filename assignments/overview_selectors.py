@@ -54,6 +54,10 @@ class Grouping(TextChoices):
     UNIT = "afdeling", gettext_lazy("afdeling")
 
 
+# Within an organisation or a unit of one, members are listed by name.
+BY_NAME = ("last_name", "first_name", "pk")
+
+
 def overview_members(
     *,
     user: AbstractBaseUser,
@@ -70,9 +74,6 @@ def overview_members(
     if grouping == Grouping.UNIT:
         return members.order_by("unit", "organisation__name", "organisation_id", *BY_NAME)
     return members.order_by("organisation__name", "organisation_id", *BY_NAME)
-
-
-BY_NAME = ("last_name", "first_name", "pk")
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,11 @@ def pool_facets(*, user: AbstractBaseUser) -> PoolFacets:
 
 
 class GroupedPages:
-    """What `overview_members` selects, for Django's Paginator: counted from the facets,
-    and a page read from the groups it falls in only. A page within one group is read
-    along the index of a group's members by name (`member_in_organisation_by_name`,
-    `member_in_unit_by_name`) instead of sorting the whole pool for it."""
+    """What `overview_members` selects (`members`, in its order), for Django's Paginator:
+    counted from the facets' groups, and a page read from the groups it falls in only. A
+    page within one group is read along the index of a group's members by name
+    (`member_in_organisation_by_name`, `member_in_unit_by_name`) instead of sorting the
+    whole pool for it."""
 
     def __init__(self, members: QuerySet[Member], groups: list[tuple[dict[str, Any], int]]):
         self.members, self.groups = members, groups

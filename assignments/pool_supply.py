@@ -4,10 +4,12 @@ The shortages report sums, per role and per competency level that open requests 
 the mean free hours of the qualifying members of the advisor's pool. Reading every
 member's competencies, role experience, availability, leave and inzet for each view took
 most of a second at 20,000 members (docs/performance.md). So each process keeps them as
-arrays, and a view asks the database only who is in the advisor's pool and at which
-revision: `Member.revision` moves in the transaction of every change to what matching
-reads of a member (`pool.services.member_matches_invalidate`), so the members whose
-revision moved are read again and the others are current. A new week reads everyone.
+arrays (≈ 8 MB at 20,000 members), and a view asks the database only who is in the
+advisor's pool and at which revision: `Member.revision` moves in the transaction of every
+change to what matching reads of a member (`pool.services.member_matches_invalidate`, and
+anonymisation), so the members whose revision moved are read again and the others are
+current. Who is in the pool (organisations sharing, whom the advisor serves) is asked
+on every view. A new week reads everyone.
 """
 
 from __future__ import annotations

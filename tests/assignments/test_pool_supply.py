@@ -198,11 +198,35 @@ def test_admin_changes_to_inzet_show_at_once(
     )
     assert supply(hr_user)[0] == ("Regie", 8, 1)
 
+    # Moved to someone else: both members' hours change.
+    other = qualified(served, role, competency, pool_hours=Decimal(10))
+    assert supply(hr_user)[0] == ("Regie", 18, 2)
+    change = reverse("admin:assignments_assignment_change", args=[inzet.pk])
+    response = admin_client.post(
+        change, {**admin_form_data(admin_client, change), "member": other.pk}
+    )
+    assert response.status_code == 302
+    assert assert_as_fresh(hr_user)[0] == ("Regie", 18, 2)  # 16 free, and 10 - 8
+
     response = admin_client.post(
         reverse("admin:assignments_assignment_delete", args=[inzet.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
-    assert assert_as_fresh(hr_user)[0] == ("Regie", 16, 1)
+    assert assert_as_fresh(hr_user)[0] == ("Regie", 26, 2)
+
+
+def admin_form_data(admin_client, url: str) -> dict:
+    """What the admin's change form posts back unchanged: its fields and its inlines'
+    management forms."""
+    context = admin_client.get(url).context
+    form = context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management[name].html_name: management[name].value() for name in management.fields}
+        )
+    return data
 
 
 def test_reads_only_what_changed(
