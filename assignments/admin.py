@@ -81,10 +81,19 @@ class RoleRequestAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         role_request_matches_invalidate(role_request_ids=[form.instance.pk])
-        # Booked hours may have changed through the inzet inline.
-        member_matches_invalidate(
-            member_ids=list(form.instance.assignments.values_list("member_id", flat=True))
-        )
+        # Booked hours may have changed through the inzet inline: of the members it holds
+        # now, and of those whose inzet it deleted or moved to someone else.
+        member_ids = set(form.instance.assignments.values_list("member_id", flat=True))
+        for formset in formsets:
+            if formset.model is Assignment:
+                member_ids.update(item.member_id for item in formset.deleted_objects)
+                member_ids.update(_moved_from(inline) for inline in formset.forms)
+        member_matches_invalidate(member_ids=sorted(member_ids - {None}))
+
+
+def _moved_from(form: forms.ModelForm) -> int | None:
+    """The member an admin form took the inzet away from, if it changed the member."""
+    return form.initial.get("member") if "member" in form.changed_data else None
 
 
 class AssignmentTransitionInline(admin.TabularInline):
@@ -120,7 +129,18 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        member_matches_invalidate(
+            member_ids=[pk for pk in (obj.member_id, _moved_from(form)) if pk is not None]
+        )
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
         member_matches_invalidate(member_ids=[obj.member_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        member_ids = list(queryset.values_list("member_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        member_matches_invalidate(member_ids=member_ids)
 
 
 @admin.register(OpgaveLogEntry)

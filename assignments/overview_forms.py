@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from assignments.overview_selectors import (
     DistributionOrder,
     Grouping,
-    pool_organisations,
-    pool_units,
+    PoolFacets,
     shortage_organisations,
 )
 from pool.models import Organisation
@@ -41,11 +40,11 @@ class PoolFilterForm(forms.Form):
     afdeling = forms.ChoiceField(label=_("Afdeling"), required=False)
     defaults: dict[str, str] = {}
 
-    def __init__(self, data, *, user: AbstractBaseUser) -> None:
+    def __init__(self, data, *, facets: PoolFacets) -> None:
         super().__init__({**self.defaults, **{k: v for k, v in data.items() if v}})
-        self.fields["organisatie"].queryset = pool_organisations(user=user)
+        self.fields["organisatie"].queryset = facets.organisations
         self.fields["afdeling"].choices = [("", _("Alle afdelingen"))] + [
-            (unit, unit) for unit in pool_units(user=user)
+            (unit, unit) for unit in facets.units
         ]
 
     def filters(self) -> dict:

@@ -7,31 +7,30 @@ may plan with, and runs a fixed number of queries however many members there are
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
 from itertools import groupby
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
-from django.db.models import Max, Q, QuerySet, TextChoices
+from django.db.models import Count, Max, Q, QuerySet, TextChoices
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from assignments.matching.adapter import free_hours, week_of, weekly_hours
+from assignments.matching.adapter import week_of, weekly_hours
 from assignments.models import Assignment, AssignmentState, RoleRequestCompetency
+from assignments.pool_supply import QUARTER_WEEKS, TOLERANCE, pool_snapshot
 from assignments.selectors import open_role_requests_for_advisor
-from pool.models import Member, Organisation, RoleExperience
+from pool.models import Member, Organisation
 from pool.selectors import members_in_pool_of
 
 WEEKS_AHEAD = 12
-QUARTER_WEEKS = 13
 YEAR_DAYS = 365
-# Hours are kept to one decimal; float32 sums need a little room.
-TOLERANCE = 0.05
 # Inzet that counts as having worked on an opgave (proposals and refusals do not).
 WORKED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CONFIRMED, AssignmentState.COMPLETED)
 
@@ -55,6 +54,10 @@ class Grouping(TextChoices):
     UNIT = "afdeling", gettext_lazy("afdeling")
 
 
+# Within an organisation or a unit of one, members are listed by name.
+BY_NAME = ("last_name", "first_name", "pk")
+
+
 def overview_members(
     *,
     user: AbstractBaseUser,
@@ -68,24 +71,99 @@ def overview_members(
         members = members.filter(organisation=organisation)
     if unit:
         members = members.filter(unit=unit)
-    by_name = ("last_name", "first_name", "pk")
     if grouping == Grouping.UNIT:
-        return members.order_by("unit", "organisation__name", "organisation_id", *by_name)
-    return members.order_by("organisation__name", "organisation_id", *by_name)
+        return members.order_by("unit", "organisation__name", "organisation_id", *BY_NAME)
+    return members.order_by("organisation__name", "organisation_id", *BY_NAME)
 
 
-def pool_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
-    """The organisations with members in the advisor's pool."""
-    members = members_in_pool_of(user=user)
-    return Organisation.objects.filter(pk__in=members.values("organisation_id")).order_by(
-        "name", "pk"
+@dataclass(frozen=True)
+class PoolFacets:
+    """The advisor's pool counted per organisation and unit, in one pass over it: the
+    filter's choices, how many members a choice selects, and in which groups (so that
+    the pager neither counts nor sorts the whole pool again)."""
+
+    # Organisation id, unit, members; by unit as the database sorts them.
+    counts: list[tuple[int, str, int]]
+
+    @cached_property
+    def organisations(self) -> QuerySet[Organisation]:
+        """The organisations with members in the pool, by name."""
+        ids = {organisation_id for organisation_id, _unit, _members in self.counts}
+        return Organisation.objects.filter(pk__in=ids).order_by("name", "pk")
+
+    @cached_property
+    def units(self) -> list[str]:
+        """The named units that members of the pool belong to, alphabetically."""
+        return [unit for unit in self._unit_order if unit]
+
+    @cached_property
+    def _unit_order(self) -> list[str]:
+        """Every unit, "" (none) included, in the database's order."""
+        return list(dict.fromkeys(unit for _organisation_id, unit, _members in self.counts))
+
+    def groups(
+        self,
+        *,
+        grouping: str,
+        organisation: Organisation | None = None,
+        unit: str | None = None,
+    ) -> list[tuple[dict[str, Any], int]]:
+        """The groups of what `overview_members` selects with these filters, in its order:
+        each as the filter that selects it from those members, and its size. One query:
+        the organisations' order."""
+        rank = {pk: i for i, pk in enumerate(self.organisations.values_list("pk", flat=True))}
+        place = {name: i for i, name in enumerate(self._unit_order)}
+        chosen = [
+            (organisation_id, member_unit, members)
+            for organisation_id, member_unit, members in self.counts
+            if (organisation is None or organisation_id == organisation.pk)
+            and (not unit or member_unit == unit)
+        ]
+        if grouping == Grouping.UNIT:
+            chosen.sort(key=lambda row: (place[row[1]], rank[row[0]]))
+            return [({"organisation_id": o, "unit": u}, members) for o, u, members in chosen]
+        sizes: dict[int, int] = defaultdict(int)
+        for organisation_id, _unit, members in chosen:
+            sizes[organisation_id] += members
+        return [({"organisation_id": pk}, sizes[pk]) for pk in sorted(sizes, key=rank.get)]
+
+
+def pool_facets(*, user: AbstractBaseUser) -> PoolFacets:
+    members = members_in_pool_of(user=user).order_by("unit", "organisation_id")
+    return PoolFacets(
+        counts=list(members.values_list("organisation_id", "unit").annotate(Count("pk")))
     )
 
 
-def pool_units(*, user: AbstractBaseUser) -> list[str]:
-    """The named units that members of the advisor's pool belong to, alphabetically."""
-    members = members_in_pool_of(user=user).exclude(unit="")
-    return list(members.order_by("unit").values_list("unit", flat=True).distinct())
+class GroupedPages:
+    """What `overview_members` selects (`members`, in its order), for Django's Paginator:
+    counted from the facets' groups, and a page read from the groups it falls in only. A
+    page within one group is read along the index of a group's members by name
+    (`member_in_organisation_by_name`, `member_in_unit_by_name`) instead of sorting the
+    whole pool for it."""
+
+    def __init__(self, members: QuerySet[Member], groups: list[tuple[dict[str, Any], int]]):
+        self.members, self.groups = members, groups
+
+    def count(self) -> int:
+        return sum(size for _group, size in self.groups)
+
+    def __getitem__(self, page: slice) -> list[Member]:
+        start, stop = page.start or 0, page.stop or self.count()
+        spanned, before, seen = [], 0, 0
+        for group, size in self.groups:
+            if seen + size <= start:
+                before = seen + size
+            elif seen < stop:
+                spanned.append(group)
+            seen += size
+        if not spanned:
+            return []
+        if len(spanned) == 1:  # within a group the order is by name
+            members = self.members.filter(**spanned[0]).order_by(*BY_NAME)
+        else:
+            members = self.members.filter(reduce(operator.or_, (Q(**g) for g in spanned)))
+        return list(members[start - before : stop - before])
 
 
 # --- Capacity per week ----------------------------------------------------------------
@@ -277,7 +355,7 @@ class ShortageReport:
     roles: list[Shortage]
     competencies: list[Shortage]
 
-    @property
+    @cached_property  # read for every bar of the charts
     def scale(self) -> float:
         """The largest number of hours in any row: the full width of a chart bar."""
         values = [
@@ -288,12 +366,9 @@ class ShortageReport:
         return max(values, default=0.0) or 1.0
 
 
-def _level_label(name: str, level: int) -> str:
-    return _("%(competency)s, niveau %(level)s of hoger") % {"competency": name, "level": level}
-
-
 def _biggest_gaps_first(rows) -> list[Shortage]:
-    return sorted(rows, key=lambda row: (-row.gap_hours, -row.gap_people, row.label))
+    # Rounded, so that gaps equal but for the order of a float sum tie on people and label.
+    return sorted(rows, key=lambda row: (-round(row.gap_hours, 6), -row.gap_people, row.label))
 
 
 def shortage_organisations(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
@@ -316,54 +391,59 @@ def shortages(
     first = week_of(today)
     horizon_end = first + timedelta(weeks=QUARTER_WEEKS)
     name = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
-    wanted = open_role_requests_for_advisor(user=user)
+    running = (
+        open_role_requests_for_advisor(user=user)
+        .filter(end__gte=today, start__lt=horizon_end)
+        .order_by()
+    )
     if organisation is not None:
-        wanted = wanted.filter(opgave__organisation=organisation)
+        running = running.filter(opgave__organisation=organisation)
     requests = {
         pk: (role_id, role_name, float(hours) * (people - staffed), people - staffed)
-        for pk, role_id, role_name, hours, people, staffed in wanted.filter(
-            end__gte=today, start__lt=horizon_end
+        for pk, role_id, role_name, hours, people, staffed in running.values_list(
+            "pk", "role_id", f"role__{name}", "hours_per_week", "people", "staffed"
         )
-        .order_by()
-        .values_list("pk", "role_id", f"role__{name}", "hours_per_week", "people", "staffed")
         if people > staffed
     }
     needs = defaultdict(list)
     if requests:
-        for request_id, *need in RoleRequestCompetency.objects.filter(
-            role_request_id__in=list(requests)
-        ).values_list(
-            "role_request_id", "competency_id", "min_level", f"competency__{name}", "required"
+        # By subquery: a list of a thousand ids costs more to send than to look up.
+        for request_id, *need in (
+            RoleRequestCompetency.objects.filter(role_request__in=running.values("pk"))
+            .order_by()
+            .values_list(
+                "role_request_id", "competency_id", "min_level", f"competency__{name}", "required"
+            )
         ):
             needs[request_id].append(need)
 
     roles: dict[int, Shortage] = {}
     competencies: dict[tuple[int, int], Shortage] = {}
+    level_label = _("%(competency)s, niveau %(level)s of hoger")  # translated once, not per row
     for request_id, (role_id, role_name, hours, places) in requests.items():
-        rows = [roles.setdefault(role_id, Shortage(Dimension.ROLE, role_name))]
+        if role_id not in roles:
+            roles[role_id] = Shortage(Dimension.ROLE, role_name)
+        rows = [roles[role_id]]
         for competency_id, min_level, competency_name, required in needs[request_id]:
-            row = competencies.setdefault(
-                (competency_id, min_level),
-                Shortage(Dimension.COMPETENCY, _level_label(competency_name, min_level)),
-            )
+            key = (competency_id, min_level)
+            if key not in competencies:
+                label = level_label % {"competency": competency_name, "level": min_level}
+                competencies[key] = Shortage(Dimension.COMPETENCY, label)
             if required:
-                rows.append(row)
+                rows.append(competencies[key])
             else:
-                row.desired_hours += hours
-                row.desired_people += places
+                competencies[key].desired_hours += hours
+                competencies[key].desired_people += places
         for row in rows:
             row.demand_hours += hours
             row.demand_people += places
             row.requests += 1
 
     if requests:
-        _add_supply(
-            user=user,
-            organisation=organisation,
-            first=first,
-            roles=roles,
-            competencies=competencies,
-        )
+        pool = members_in_pool_of(user=user)
+        if organisation is not None:
+            pool = pool.filter(_may_staff(organisation))
+        _add_supply(pool=pool, first=first, roles=roles, competencies=competencies)
     return ShortageReport(
         first_week=first,
         last_day=horizon_end - timedelta(days=1),
@@ -371,28 +451,6 @@ def shortages(
         roles=_biggest_gaps_first(roles.values()),
         competencies=_biggest_gaps_first(competencies.values()),
     )
-
-
-# Supply per row, summed by the database: the members with any free hours come in as two
-# arrays (ids, mean free hours per week) and are joined like a table.
-ROLE_SUPPLY = """
-    SELECT experience.role_id, SUM(free.hours), COUNT(*) FILTER (WHERE free.hours > %(tolerance)s)
-    FROM pool_roleexperience AS experience
-    JOIN unnest(%(members)s::bigint[], %(hours)s::float8[]) AS free (member_id, hours)
-      ON free.member_id = experience.member_id
-    WHERE experience.role_id = ANY(%(roles)s) AND experience.experience >= %(experience)s
-    GROUP BY experience.role_id
-"""
-COMPETENCY_SUPPLY = """
-    SELECT asked.competency_id, asked.level, SUM(free.hours),
-           COUNT(*) FILTER (WHERE free.hours > %(tolerance)s)
-    FROM unnest(%(competencies)s::bigint[], %(levels)s::int[]) AS asked (competency_id, level)
-    JOIN pool_membercompetency AS held
-      ON held.competency_id = asked.competency_id AND held.level >= asked.level
-    JOIN unnest(%(members)s::bigint[], %(hours)s::float8[]) AS free (member_id, hours)
-      ON free.member_id = held.member_id
-    GROUP BY asked.competency_id, asked.level
-"""
 
 
 def _may_staff(organisation: Organisation) -> Q:
@@ -406,47 +464,25 @@ def _may_staff(organisation: Organisation) -> Q:
 
 def _add_supply(
     *,
-    user: AbstractBaseUser,
-    organisation: Organisation | None,
+    pool: QuerySet[Member],
     first: date,
     roles: dict[int, Shortage],
     competencies: dict[tuple[int, int], Shortage],
 ) -> None:
-    """Add the free hours of the members who qualify for each row (six queries; five when
-    no competency is asked).
+    """Add the free hours of the members who qualify for each row.
 
-    The members' free hours come from the weekly-hours helpers; the database joins the
-    members with any free hours to their role experience and competencies and sums them.
+    From the process's snapshot of the pool (assignments.pool_supply): one query when no
+    member changed since the last view, seven when some did.
     """
-    pool = members_in_pool_of(user=user)
-    if organisation is not None:
-        pool = pool.filter(_may_staff(organisation))
-    member_rows = sorted(pool.order_by().values_list("pk", "pool_hours"))
-    ids = np.array([row[0] for row in member_rows], dtype=np.int64)
-    in_scope = Q(member__in=pool.values("pk"))
-    free = free_hours(ids, [row[1] for row in member_rows], in_scope, first, QUARTER_WEEKS)
-    mean_free = np.maximum(free, 0).mean(axis=1, dtype=np.float64)
-    some = mean_free > 0  # members without free hours add nothing to any row
-    asked = sorted(competencies)
-    params = {
-        "members": ids[some].tolist(),
-        "hours": mean_free[some].tolist(),
-        "tolerance": TOLERANCE,
-        "roles": list(roles),
-        "experience": RoleExperience.Experience.SOME,
-        "competencies": [competency_id for competency_id, _level in asked],
-        "levels": [level for _competency_id, level in asked],
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(ROLE_SUPPLY, params)
-        for role_id, hours, people in cursor.fetchall():
-            roles[role_id].supply_hours, roles[role_id].supply_people = hours, people
-        if not asked:
-            return
-        cursor.execute(COMPETENCY_SUPPLY, params)
-        for competency_id, level, hours, people in cursor.fetchall():
-            row = competencies[(competency_id, level)]
-            row.supply_hours, row.supply_people = hours, people
+    snapshot, member_ids = pool_snapshot(pool=pool, first_week=first)
+    free = snapshot.free_of(member_ids)
+    for role_id, supply in snapshot.role_supply(free=free, roles=list(roles)).items():
+        roles[role_id].supply_hours, roles[role_id].supply_people = supply.hours, supply.people
+    if competencies:
+        asked = list(competencies)
+        for key, supply in snapshot.competency_supply(free=free, asked=asked).items():
+            competencies[key].supply_hours = supply.hours
+            competencies[key].supply_people = supply.people
 
 
 # --- Fair distribution --------------------------------------------------------------------

@@ -45,13 +45,15 @@ def _export_format(request: HttpRequest) -> str | None:
 @group_required(HR_ADVISOR)
 def capacity(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = CapacityForm(request.GET, user=request.user)
-    grouping = form.choice("groepering")
-    members = selectors.overview_members(user=request.user, grouping=grouping, **form.filters())
+    facets = selectors.pool_facets(user=request.user)
+    form = CapacityForm(request.GET, facets=facets)
+    grouping, filters = form.choice("groepering"), form.filters()
+    members = selectors.overview_members(user=request.user, grouping=grouping, **filters)
     if fmt := _export_format(request):
         rows = selectors.capacity_rows(members=list(members), today=today)
         return table_response(_capacity_table(rows), fmt=fmt, name=_("capaciteit"), today=today)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    pages = selectors.GroupedPages(members, facets.groups(grouping=grouping, **filters))
+    page = Paginator(pages, PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = selectors.capacity_rows(members=list(page.object_list), today=today)
     context = {
         "form": form,
@@ -156,7 +158,7 @@ def _shortage_table(report: selectors.ShortageReport) -> Table:
 @group_required(HR_ADVISOR)
 def distribution(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = DistributionForm(request.GET, user=request.user)
+    form = DistributionForm(request.GET, facets=selectors.pool_facets(user=request.user))
     rows = selectors.distribution(
         members=selectors.overview_members(user=request.user, **form.filters()),
         today=today,

@@ -62,6 +62,7 @@ def member_anonymise(*, member: Member, by: AbstractBaseUser) -> Member:
     member.pool_hours = 0  # never a candidate again
     member.profile_confirmed_at = None
     member.matches_stale_since = None
+    member.revision += 1  # under the row lock taken above
     member.anonymised_at = timezone.now()
     member.full_clean()
     member.save()

@@ -45,11 +45,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def unread_badge(request: HttpRequest) -> HttpResponse:
-    """The unread count in the header, loaded by htmx after the page.
-
-    Loaded apart so that rendering a page costs no query for it; without JavaScript the
-    nav link still leads to the list, which shows the count.
-    """
+    """The unread count in the header, reloaded by htmx when the list marks notifications
+    read (every page renders the count itself, see notifications/templatetags/unread.py)."""
     response = render(
         request,
         "notifications/list.html#unread-badge",

@@ -119,6 +119,10 @@ class Member(models.Model):
     # Set when something that affects this member's match scores changed and the scores
     # have not been recomputed since; cleared by the recompute (compare-and-set on the value).
     matches_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moves in the transaction of every change to what matching reads of the member (see
+    # pool.services.member_matches_invalidate): whoever keeps members in memory compares it
+    # to know whom to read again (assignments.pool_supply).
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,6 +139,16 @@ class Member(models.Model):
                 fields=["last_name", "first_name"],
                 opclasses=["gin_trgm_ops", "gin_trgm_ops"],
                 name="member_name_trgm",
+            ),
+            # A page of the capacity heatmap, grouped per organisation or per unit of one,
+            # read in name order without sorting the whole pool (overview_selectors).
+            models.Index(
+                fields=["organisation", "last_name", "first_name", "id"],
+                name="member_in_organisation_by_name",
+            ),
+            models.Index(
+                fields=["organisation", "unit", "last_name", "first_name", "id"],
+                name="member_in_unit_by_name",
             ),
         ]
         verbose_name = _("medewerker")

@@ -188,7 +188,10 @@ def members_in_pool_of(*, user: AbstractBaseUser) -> QuerySet[Member]:
     if HR_ADVISOR not in group_names(user):
         return Member.objects.none()
     served = Organisation.objects.filter(hr_advisors=user)
-    shared = Q(shareable=True, organisation__shares_members=True) & Q(
+    # Organisations by subquery, not by a join: a pool has tens of thousands of members and
+    # a handful of organisations, so each member is tested against two small hashed sets.
+    sharing = Organisation.objects.filter(shares_members=True)
+    shared = Q(shareable=True, organisation__in=sharing.values("pk")) & Q(
         Exists(served.filter(shares_members=True))
     )
     return Member.objects.filter(Q(organisation__in=served.values("pk")) | shared).select_related(

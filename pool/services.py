@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -52,9 +52,12 @@ def member_matches_invalidate(*, member_ids: list[int]) -> None:
     """Mark members' matches stale and ask for a recompute once the transaction commits.
 
     The stale mark is written in the same transaction as the change, so a lost task
-    (broker down, worker killed) is caught up by the sweep.
+    (broker down, worker killed) is caught up by the sweep. So is the member's revision,
+    which tells the processes that keep members in memory to read them again.
     """
-    Member.objects.filter(pk__in=member_ids).update(matches_stale_since=timezone.now())
+    Member.objects.filter(pk__in=member_ids).update(
+        matches_stale_since=timezone.now(), revision=F("revision") + 1
+    )
     for member_id in member_ids:
         transaction.on_commit(partial(enqueue, RECOMPUTE_MEMBER_TASK, member_id=member_id))
 

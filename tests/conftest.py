@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from assignments import pool_supply
 from assignments.matching import adapter
 from pool import access
 from tests.factories import UserFactory
@@ -29,6 +30,13 @@ def fast_password_hashing(settings):
 def fresh_request_cache():
     """Tests create role requests directly, without the version bump services do."""
     adapter._open_requests_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_pool_snapshot():
+    """Tests write members' data directly, without the revision bump services make: each
+    test starts like a new process, with no snapshot of the pool."""
+    pool_supply._snapshots.clear()
 
 
 @pytest.fixture

@@ -73,6 +73,13 @@ def _positions(ids: NDArray[np.int64], values: Iterable[int]) -> NDArray[np.intp
     return np.searchsorted(ids, np.fromiter(values, dtype=np.int64))
 
 
+def _row_of(member_ids: NDArray[np.int64], member_id: int) -> int | None:
+    """The row of a member in a sorted id axis; None for one not on it (a member who
+    joined after the axis was read, when the rows are read for everyone)."""
+    row = int(np.searchsorted(member_ids, member_id))
+    return row if row < len(member_ids) and member_ids[row] == member_id else None
+
+
 def _week_range(first_week: date, start: date, end: date, weeks: int) -> tuple[int, int]:
     """Half-open week positions of an inclusive date range, clipped to the horizon."""
     low = max(0, (week_of(start) - first_week).days // 7)
@@ -282,14 +289,16 @@ def capacity_hours(
         .order_by()
         .values_list("member_id", "start", "end", "hours_per_week")
     ):
-        row = np.searchsorted(member_ids, member_id)
+        if (row := _row_of(member_ids, member_id)) is None:
+            continue
         low, high = _week_range(first_week, start, end, weeks)
         free[row, low:high] = float(hours)
     capacity = free.copy()
     for member_id, start, end in (
         Leave.objects.filter(overlapping).order_by().values_list("member_id", "start", "end")
     ):
-        row = np.searchsorted(member_ids, member_id)
+        if (row := _row_of(member_ids, member_id)) is None:
+            continue
         low, high = _week_range(first_week, start, end, weeks)
         for week in range(low, high):
             monday = first_week + timedelta(weeks=week)
@@ -333,7 +342,8 @@ def weekly_hours(
         .order_by()
         .values_list("member_id", "start", "end", "hours_per_week", "state")
     ):
-        row = np.searchsorted(member_ids, member_id)
+        if (row := _row_of(member_ids, member_id)) is None:
+            continue
         low, high = _week_range(first_week, start, end, weeks)
         target = proposed if state == AssignmentState.PROPOSED else booked
         target[row, low:high] += float(hours)

@@ -60,8 +60,8 @@ def test_the_selection_page_in_constant_queries(
         computed(hr_user)
     client.force_login(hr_user)
     # session, user, groups, the chosen organisation, the selection's places, opgave and
-    # organisation choices, the latest runs, session save (3)
-    with django_assert_num_queries(11):
+    # organisation choices, the latest runs, unread notifications, session save (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("hr:autostaff"), {"organisatie": served.pk})
     assert response.context["request_count"] == requests
     assert len(response.context["runs"]) == 3
@@ -148,8 +148,8 @@ def test_run_page_in_constant_queries(
     assert len(run.result["proposals"]) == proposals
     client.force_login(hr_user)
     # session, user, groups, run, requests, members, competency names, role names,
-    # session save (3)
-    with django_assert_num_queries(11):
+    # unread notifications, session save (3)
+    with django_assert_num_queries(12):
         response = client.get(run_url(run))
     assert len(response.context["rows"]) == proposals
 

@@ -141,8 +141,9 @@ def test_board_and_results_in_constant_queries(
     opgave = OpgaveFactory(organisation=served)
     RoleRequestFactory.create_batch(rows, opgave=opgave)
     client.force_login(hr_user)
-    # session, user, groups, count, rows, organisation/role/opgave choices, session save (3)
-    with django_assert_num_queries(11):
+    # session, user, groups, count, rows, organisation/role/opgave choices, unread
+    # notifications, session save (3)
+    with django_assert_num_queries(12):
         client.get(BOARD, {"zoek": "Opgave", "urgentie": 8, "drempel": 50})
     # the fragment renders no selects: session, user, groups, count, rows, session save (3)
     with django_assert_num_queries(8):
@@ -494,9 +495,9 @@ def test_board_shows_the_chosen_request_beside_it_without_javascript(
 ):
     request = with_candidates(served, 3)
     client.force_login(hr_user)
-    # the board's queries (11), then request, needs, inzet, matches, competency and role
+    # the board's queries (12), then request, needs, inzet, matches, competency and role
     # names, competency and organisation choices of the candidate filter (7)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(BOARD, {"zoek": "Opgave", "rolvraag": request.uuid})
     body = response.content.decode()
     assert "<html" in body and "Kandidaten" in body

@@ -58,8 +58,9 @@ def test_candidates_in_constant_queries(client, hr_user, served, django_assert_n
     request = request_with_candidates(served, count)
     client.force_login(hr_user)
     # session, user, groups, request, needs, inzet, matches, competency names (none asked),
-    # role names, the filter's competency and organisation choices, session save (3)
-    with django_assert_num_queries(13):
+    # role names, the filter's competency and organisation choices, unread notifications,
+    # session save (3)
+    with django_assert_num_queries(14):
         response = client.get(detail(request))
     assert len(response.context["candidates"]) == count
 

@@ -55,8 +55,8 @@ def test_proposals_page_queries_are_constant(client, member, django_assert_num_q
     proposals_for(member, rows)
     client.force_login(member.user)
     # session, user, groups, member, proposals, matches, (names: none without matches),
-    # session save (3)
-    with django_assert_num_queries(9):
+    # unread notifications, session save (3)
+    with django_assert_num_queries(10):
         response = client.get(reverse("member:proposals"))
     assert len(response.context["proposals"]) == rows
 
@@ -122,8 +122,9 @@ def test_inzet_page_shows_weeks_and_history_in_constant_queries(
         proposal.state = Assignment.State.CONFIRMED
         proposal.save()
     client.force_login(member.user)
-    # session, user, groups, member, inzet, availability, leave, weekly inzet, session save (3)
-    with django_assert_num_queries(11):
+    # session, user, groups, member, inzet, availability, leave, weekly inzet, unread
+    # notifications, session save (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("member:assignments"))
     assert len(response.context["current"]) == rows
     assert len(response.context["weeks"]) == 12
@@ -135,9 +136,10 @@ def test_opportunities_come_from_stored_matches(client, member, django_assert_nu
     RoleRequestFactory.create_batch(rows, opgave=opgave)
     services.member_matches_recompute(member_id=member.pk, today=TODAY)
     client.force_login(member.user)
-    # session, user, groups, member, matches, competency names, role names, session save
-    # (3); the requests ask for no competencies, so the names query has nothing to fetch.
-    with django_assert_num_queries(9):
+    # session, user, groups, member, matches, competency names, role names, unread
+    # notifications, session save (3); the requests ask for no competencies, so the names
+    # query has nothing to fetch.
+    with django_assert_num_queries(10):
         response = client.get(reverse("member:opportunities"))
     assert len(response.context["opportunities"]) == rows
     assert "Match" in response.content.decode()

@@ -144,14 +144,14 @@ def test_list_shows_own_opgaven_in_constant_queries(
     OpgaveFactory.create_batch(3)  # someone else's
     client.force_login(manager_user)
     # session, user, groups, organisations for the filter, count, page of opgaven,
-    # session save (3)
-    with django_assert_num_queries(9):
+    # unread notifications, session save (3)
+    with django_assert_num_queries(10):
         response = client.get(reverse("assignments:opgave_list"))
     assert len(response.context["page"].object_list) == min(rows, 25)
     assert response.context["page"].paginator.count == rows
     assert {o.owner_id for o in response.context["page"].object_list} == {manager_user.pk}
     assert response.content.decode().count('<th scope="row"') == min(rows, 25)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(
             reverse("assignments:opgave_list"), {"zoek": "opgave", "status": "open"}
         )
@@ -321,8 +321,9 @@ def test_opgave_page_queries_are_constant(client, manager_user, django_assert_nu
     fill(opgave, rows)
     client.force_login(manager_user)
     # session, user, groups, opgave, role requests with counts, their needs, the people
-    # confirmed, core roles, history, roles and competencies for the form, session save (3)
-    with django_assert_num_queries(14):
+    # confirmed, core roles, history, roles and competencies for the form, unread
+    # notifications, session save (3)
+    with django_assert_num_queries(15):
         response = client.get(detail_url(opgave))
     assert len(response.context["role_requests"]) == rows
     html = response.content.decode()
@@ -338,7 +339,7 @@ def test_opgave_page_for_hr_queries_are_constant(client, hr_user, django_assert_
     fill(opgave, rows)
     client.force_login(hr_user)
     # as for the owner, without the form's roles and competencies
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(detail_url(opgave))
 
 

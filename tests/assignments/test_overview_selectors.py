@@ -7,16 +7,19 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.paginator import Paginator
 
 from assignments.models import Assignment, RoleRequest
 from assignments.overview_selectors import (
     DistributionOrder,
+    GroupedPages,
     Grouping,
     Utilisation,
     capacity_groups,
     capacity_rows,
     distribution,
     overview_members,
+    pool_facets,
     shortages,
 )
 from pool import access
@@ -93,6 +96,37 @@ def test_members_filter_and_order_by_group(hr_user, served):
         (f"Ruimte – {served.name}", 1),
         (f"Sociaal – {served.name}", 1),
     ]
+
+
+@pytest.mark.parametrize("grouping", [Grouping.ORGANISATION, Grouping.UNIT])
+def test_pages_by_group_are_the_pages_of_the_whole_order(
+    hr_user, served, grouping, django_assert_num_queries
+):
+    """Counted from the facets and read group by group, every page holds what a page of
+    the sorted pool holds, across group boundaries and with any filter."""
+    second = OrganisationFactory(name="Aaa-gemeente", shares_members=True)
+    second.hr_advisors.add(hr_user)
+    sharing = OrganisationFactory(name="Zzz-gemeente", shares_members=True)
+    for index in range(23):
+        MemberFactory(
+            organisation=(served, second, sharing)[index % 3],
+            unit=("Ruimte", "", "Sociaal", "Ruimte")[index % 4],
+            last_name=f"Naam {index % 7}",
+            shareable=index % 2 == 0,
+        )
+    facets = pool_facets(user=hr_user)
+    assert facets.units == ["Ruimte", "Sociaal"]
+    assert list(facets.organisations) == [second, served, sharing]
+    for filters in ({}, {"unit": "Ruimte"}, {"organisation": served}, {"organisation": second}):
+        members = overview_members(user=hr_user, grouping=grouping, **filters)
+        with django_assert_num_queries(1):
+            pages = GroupedPages(members, facets.groups(grouping=grouping, **filters))
+        expected = list(members)
+        assert pages.count() == len(expected)
+        for size in (1, 2, 5, 50):
+            paginator = Paginator(pages, size)
+            read = [m for n in paginator.page_range for m in paginator.page(n).object_list]
+            assert read == expected, (filters, size)
 
 
 # --- Capacity per week ------------------------------------------------------------------

@@ -135,9 +135,11 @@ def test_capacity_page_in_constant_queries(
     for member in MemberFactory.create_batch(count, organisation=served, unit="Ruimte"):
         Leave.objects.create(member=member, start=MONDAY, end=MONDAY + timedelta(days=1))
     client.force_login(hr_user)
-    # session, user, groups, organisations and units for the filters, count, members,
-    # availability, leave, inzet, session save (3)
-    with django_assert_num_queries(13):
+    # session, user, groups, the pool counted per organisation and unit (the filter's
+    # choices and the pager's groups), the organisations' order, their names for the
+    # filter, the page's members, availability, leave, inzet, unread notifications,
+    # session save (3)
+    with django_assert_num_queries(14):
         response = client.get(reverse("hr:capacity"))
     assert response.content.decode().count("0 van 9,6 uur, vrij") == count
 
@@ -243,17 +245,24 @@ def test_shortages_in_constant_queries(
 ):
     MemberFactory.create_batch(count, organisation=served)
     client.force_login(hr_user)
-    # session, user, groups, requests, needs, members, availability, leave, inzet,
-    # role experience, the filter's organisations, session save (3); no competency is
-    # asked, so none are read
-    with django_assert_num_queries(14):
+    # session, user, groups, requests, needs, the pool's members and their revisions,
+    # unread notifications, the filter's organisations, session save (3); and in a process
+    # that has not read the pool yet: members, availability, leave, inzet, competencies,
+    # role experience
+    with django_assert_num_queries(17):
         response = client.get(reverse("hr:shortages"))
     assert response.context["report"].roles[0].supply_people == 0
-    # Required and desired competencies, one organisation chosen: the chosen organisation
-    # is read to check it, and the competencies' supply once for both.
+    with django_assert_num_queries(11):
+        response = client.get(reverse("hr:shortages"))
+    assert response.context["report"].roles[0].supply_people == 0
+    # Required and desired competencies, one organisation chosen, as htmx asks for the
+    # results: session, user, groups, the chosen organisation (checked against those
+    # served), requests, needs (required and desired at once), the ids and revisions of
+    # the members who may staff it, session save (3); the pool is already in this
+    # process's snapshot.
     for required in (True, False):
         RoleRequestCompetencyFactory(role_request=open_request, required=required)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(10):
         response = client.get(reverse("hr:shortages"), {"organisatie": served.uuid}, **HTMX)
     assert len(response.context["report"].competencies) == 2
 
@@ -348,9 +357,10 @@ def test_distribution_in_constant_queries(
             end=TODAY - timedelta(days=10),
         )
     client.force_login(hr_user)
-    # session, user, groups, organisations and units for the filters, members,
-    # last ended inzet, inzet of the past year, session save (3)
-    with django_assert_num_queries(11):
+    # session, user, groups, the pool counted per organisation and unit (the filter's
+    # choices), the organisations' names, members, last ended inzet, inzet of the past
+    # year, unread notifications, session save (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("hr:distribution"))
     assert [row.days_without for row in response.context["page"].object_list] == [10] * count
 

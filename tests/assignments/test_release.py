@@ -166,8 +166,9 @@ def test_pending_list_in_constant_queries(
     accepted(member_of(UserFactory()), hr_user)  # someone else's: not listed
     client.force_login(line_manager)
     # session, user, groups, count, page of releases, match explanations,
-    # (no competency or role names: no explanations stored), session save (3)
-    with django_assert_num_queries(9):
+    # (no competency or role names: no explanations stored), unread notifications,
+    # session save (3)
+    with django_assert_num_queries(10):
         response = client.get(pending_url())
     rows = response.context["rows"]
     assert len(rows) == min(count, 25)
@@ -186,8 +187,8 @@ def test_history_in_constant_queries(
         else:
             release_refuse(assignment=assignment, by=line_manager, reason="Te druk")
     client.force_login(line_manager)
-    # session, user, groups, count, page, session save (3)
-    with django_assert_num_queries(8):
+    # session, user, groups, count, page, unread notifications, session save (3)
+    with django_assert_num_queries(9):
         response = client.get(reverse("releases:history"))
     assert response.context["page"].paginator.count == count
     assert "Te druk" in response.content.decode()

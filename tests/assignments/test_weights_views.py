@@ -208,8 +208,8 @@ def test_the_page_runs_a_constant_number_of_queries(
     matching_weights_update(values=CHANGED, by=administrator)
     client.force_login(UserFactory(groups=[group]))
     # session, user, groups, weights with who saved them, stale members (found: no second
-    # EXISTS for requests), session save (3)
-    with django_assert_num_queries(8):
+    # EXISTS for requests), unread notifications, session save (3)
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.status_code == 200
     assert "Matches worden bijgewerkt…" in response.content.decode()

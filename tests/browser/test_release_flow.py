@@ -44,7 +44,7 @@ def test_accept_release_confirm(page: Page, axe, browser_problems):
 
     page.goto("/inloggen/")
     log_in(page, member.user)
-    # The header's unread count arrives after the page, through htmx.
+    # The header shows the unread count with the page.
     expect(page.get_by_role("link", name=re.compile(r"Meldingen\s+1 ongelezen"))).to_be_visible()
     page.get_by_role("link", name="Voorstellen").click()
     page.get_by_role("button", name="Accepteren").click()

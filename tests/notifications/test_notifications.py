@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -184,6 +185,34 @@ def test_list_in_constant_queries(client, user_in, django_assert_num_queries, co
     assert response.context["unread"] == count
     newest = "Sanne Bakker heeft het voorstel voor Regie – X geaccepteerd"
     assert newest in response.content.decode()
+
+
+def header_count(html: str) -> str:
+    """What the header's unread count holds, and how htmx may refresh it."""
+    match = re.search(r'<span id="unread-count"([^>]*)>(.*?)</span></a>', html, re.S)
+    assert match, "the navigation has no unread count"
+    assert 'hx-trigger="notifications-read from:body"' in match[1]  # no request after load
+    return match[2].strip()
+
+
+def test_every_page_brings_its_unread_count(client, user_in, django_assert_num_queries):
+    """The count comes with the page (one query) rather than in a request of its own."""
+    user = user_in(access.HR_ADVISOR)
+    make_notifications(user, 3)
+    make_notifications(UserFactory(), 2)  # someone else's
+    client.force_login(user)
+    # session, user, groups, the preference, unread notifications, session save (3)
+    with django_assert_num_queries(8):
+        html = client.get(reverse("notifications:preferences")).content.decode()
+    assert header_count(html) == '<span class="rp-badge">3 ongelezen</span>'
+    services.notify(recipients=[user], kind=Notification.Kind.CONFIRMED, data={})
+    assert "4 ongelezen" in header_count(client.get(reverse("audit:log")).content.decode())
+    services.notifications_mark_all_read(user=user)
+    assert header_count(client.get(reverse("assignments:board")).content.decode()) == ""
+    # The list counted already; its header shows the same without counting again.
+    make_notifications(user, 1)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert header_count(html) == '<span class="rp-badge">1 ongelezen</span>'
 
 
 def test_unread_badge_is_one_query_and_empty_when_all_read(

@@ -156,8 +156,8 @@ def test_an_unknown_language_is_refused(client, user_in):
 def test_the_page_in_constant_queries(client, user_in, django_assert_num_queries):
     user = user_in(access.MEMBER, access.MANAGER)
     client.force_login(user)
-    # session, user, groups, preference, session save (3)
-    with django_assert_num_queries(7):
+    # session, user, groups, preference, unread notifications, session save (3)
+    with django_assert_num_queries(8):
         client.get(URL)
 
 

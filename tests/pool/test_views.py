@@ -209,9 +209,9 @@ def test_profile_page_queries_are_constant(client_of, member, django_assert_num_
         Leave.objects.create(member=member, start=start, end=start + timedelta(days=1))
 
     # session, user, groups; member with organisation; its competencies, role experience,
-    # availability, leave, learning goals; the competency catalogue and the roles; the
-    # session save (savepoint, update, release)
-    with django_assert_num_queries(14):
+    # availability, leave, learning goals; the competency catalogue and the roles; unread
+    # notifications; the session save (savepoint, update, release)
+    with django_assert_num_queries(15):
         response = client_of.get(PROFILE)
     assert response.status_code == 200
     page = html(response)

@@ -208,12 +208,12 @@ def test_the_log_pages_with_a_constant_number_of_queries(
     one_of_each(0)
     client.force_login(hr_user)
     # session, user, groups; count, page of keys; transitions, opgave changes, audit
-    # entries; the session's renewal (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # entries; unread notifications; the session's renewal (savepoint, update, release).
+    with django_assert_num_queries(12):
         assert client.get(URL).status_code == 200
     for n in range(1, 25):
         one_of_each(n)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(URL, {"pagina": "2"})
     assert response.status_code == 200
     assert "Pagina 2 van" in response.content.decode()
