@@ -382,13 +382,17 @@ def autostaff(
     )
     proposals = [variables[by_count], baseline.pairs]
     bounds = []
+    relaxing = time.perf_counter()
     relaxation = _solve(score, rows, integral=False, time_limit=left())
+    relaxing = time.perf_counter() - relaxing
     if relaxation.status == 0:
         bounds.append(-relaxation.fun)
         proposals.append(variables[_relax_and_fix(score, rows, relaxation.x, left())])
     best_so_far = max(problem.score[pairs].sum() for pairs in proposals)
     proven = bool(bounds) and bool(bounds[0] - best_so_far <= mip_rel_gap * max(best_so_far, 1.0))
-    if not proven and (budget := left() - _OVERRUN_SHARE * time_limit) > 0:
+    # The integer program begins by solving the same relaxation: with less time left than
+    # that took, it could only overrun its limit, not improve on what is proposed.
+    if not proven and (budget := left() - _OVERRUN_SHARE * time_limit) > relaxing:
         program = _solve(score, rows, integral=True, time_limit=budget, mip_rel_gap=mip_rel_gap)
         proposals.append(variables[_chosen(program, n)])
         if program.mip_dual_bound is not None:  # of the minimised negative score
