@@ -27,7 +27,7 @@ from assignments.models import Assignment, AssignmentState, RoleRequestCompetenc
 from assignments.pool_supply import QUARTER_WEEKS, TOLERANCE, pool_snapshot
 from assignments.selectors import open_role_requests_for_advisor
 from pool.models import Member, Organisation
-from pool.selectors import members_in_pool_of
+from pool.selectors import may_staff, members_in_pool_of
 
 WEEKS_AHEAD = 12
 YEAR_DAYS = 365
@@ -442,7 +442,7 @@ def shortages(
     if requests:
         pool = members_in_pool_of(user=user)
         if organisation is not None:
-            pool = pool.filter(_may_staff(organisation))
+            pool = pool.filter(may_staff(Organisation.objects.filter(pk=organisation.pk)))
         _add_supply(pool=pool, first=first, roles=roles, competencies=competencies)
     return ShortageReport(
         first_week=first,
@@ -451,15 +451,6 @@ def shortages(
         roles=_biggest_gaps_first(roles.values()),
         competencies=_biggest_gaps_first(competencies.values()),
     )
-
-
-def _may_staff(organisation: Organisation) -> Q:
-    """Members who may staff the organisation's requests, as matching pairs them: its own,
-    and when it shares, the shareable members of other sharing organisations."""
-    own = Q(organisation=organisation)
-    if not organisation.shares_members:
-        return own
-    return own | Q(shareable=True, organisation__shares_members=True)
 
 
 def _add_supply(

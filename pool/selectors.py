@@ -188,15 +188,20 @@ def members_in_pool_of(*, user: AbstractBaseUser) -> QuerySet[Member]:
     if HR_ADVISOR not in group_names(user):
         return Member.objects.none()
     served = Organisation.objects.filter(hr_advisors=user)
+    return Member.objects.filter(may_staff(served)).select_related("organisation")
+
+
+def may_staff(organisations: QuerySet[Organisation]) -> Q:
+    """Members who may staff requests of `organisations`, as matching pairs them: their own,
+    and when one of them takes part in sharing, the shareable members of the other
+    organisations that take part."""
     # Organisations by subquery, not by a join: a pool has tens of thousands of members and
     # a handful of organisations, so each member is tested against two small hashed sets.
     sharing = Organisation.objects.filter(shares_members=True)
     shared = Q(shareable=True, organisation__in=sharing.values("pk")) & Q(
-        Exists(served.filter(shares_members=True))
+        Exists(organisations.filter(shares_members=True))
     )
-    return Member.objects.filter(Q(organisation__in=served.values("pk")) | shared).select_related(
-        "organisation"
-    )
+    return Q(organisation__in=organisations.values("pk")) | shared
 
 
 # --- Visibility: who may see which organisations and members (pages and API alike) --------

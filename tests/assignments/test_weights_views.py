@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assignments.matching.core import Weights
 from assignments.models import MatchingWeights, RoleRequest
-from assignments.services import REBUILD_TASK
+from assignments.services import REBUILD_TASK, matching_weights_update
 from pool import access
 from pool.models import AuditEntry, Member
 from tests.assignments.test_weights_services import sent_tasks
@@ -60,7 +60,6 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_hr_reads_the_weights_and_cannot_change_them(client, hr_user, administrator):
-    from assignments.services import matching_weights_update
 
     matching_weights_update(values=CHANGED, by=administrator)
     client.force_login(hr_user)
@@ -203,7 +202,6 @@ def test_the_page_runs_a_constant_number_of_queries(
 ):
     MemberFactory.create_batch(members)
     RoleRequestFactory.create_batch(members)
-    from assignments.services import matching_weights_update
 
     matching_weights_update(values=CHANGED, by=administrator)
     client.force_login(UserFactory(groups=[group]))
