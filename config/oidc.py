@@ -27,6 +27,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import (
@@ -50,6 +51,7 @@ DISCOVERED = {
     "OIDC_OP_END_SESSION_ENDPOINT": "end_session_endpoint",  # optional: not every provider has one
 }
 DISCOVERY_CACHE_SECONDS = 3600
+DISCOVERY_PATH = "/.well-known/openid-configuration"
 # Where Django's login records the backend that logged a session in.
 BACKEND = "config.oidc.OIDCBackend"
 # Where mozilla-django-oidc keeps the ID token (OIDC_STORE_ID_TOKEN): the logout's hint.
@@ -69,15 +71,31 @@ def oidc_setting(name: str, *default):
     return import_from_settings(name, *default)
 
 
+def discovery_cache_key(url: str) -> str:
+    return f"oidc-discovery:{url}"
+
+
 def _discovery(url: str) -> dict:
-    key = f"oidc-discovery:{url}"
+    key = discovery_cache_key(url)
     document = cache.get(key)
     if document is None:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
         response.raise_for_status()
-        document = response.json()
+        document = _trusted(url, response.json())
         cache.set(key, document, DISCOVERY_CACHE_SECONDS)
     return document
+
+
+def _trusted(url: str, document: dict) -> dict:
+    """A discovery document is used only when the issuer it names is the one it was read
+    from (OpenID Connect Discovery 1.0, 4.3), or when OIDC_OP_ISSUER names the issuer
+    outright, as Entra ID's multi-tenant documents need."""
+    issuer = document.get("issuer")
+    if settings.OIDC_OP_ISSUER or (
+        isinstance(issuer, str) and url == issuer.rstrip("/") + DISCOVERY_PATH
+    ):
+        return document
+    raise IssuerMismatch(f"Discovery document {url!r} names issuer {str(issuer)[:200]!r}.")
 
 
 def axes_exempt(request: HttpRequest, credentials: dict | None) -> bool:
@@ -265,6 +283,38 @@ class RequestView(OIDCAuthenticationRequestView):
     get_settings = staticmethod(oidc_setting)
 
 
+def login_failure(request: HttpRequest, message: str | None = None) -> HttpResponse:
+    messages.error(
+        request,
+        message
+        or _(
+            "Inloggen met je organisatieaccount is niet gelukt. Heb je nog geen toegang "
+            "tot Rolpool, vraag die dan aan de functioneel beheerder."
+        ),
+    )
+    return redirect("login")
+
+
+UNTRUSTED_PROVIDER = gettext_lazy(
+    "Inloggen met je organisatieaccount is niet gelukt: het antwoord kwam niet "
+    "van de inlogdienst die Rolpool vertrouwt. Probeer het opnieuw; lukt het "
+    "weer niet, meld het dan aan de functioneel beheerder."
+)
+
+
+def request_view(request: HttpRequest) -> HttpResponse:
+    """To the provider's login page; back to Rolpool's when the provider's discovery
+    document cannot be read or is not the configured provider's."""
+    try:
+        return RequestView.as_view()(request)
+    except IssuerMismatch as error:
+        logger.warning("Single sign-on refused: %s", error)
+        return login_failure(request, UNTRUSTED_PROVIDER)
+    except requests.RequestException as error:
+        logger.warning("Single sign-on failed: %s", error)
+        return login_failure(request)
+
+
 class CallbackView(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
@@ -277,28 +327,14 @@ class CallbackView(OIDCAuthenticationCallbackView):
             # A token of another tenant or provider, or a changed issuer that the
             # configuration has not caught up with: the administrator needs to know which.
             logger.warning("Single sign-on refused: %s", error)
-            return self.login_failure(
-                _(
-                    "Inloggen met je organisatieaccount is niet gelukt: het antwoord kwam niet "
-                    "van de inlogdienst die Rolpool vertrouwt. Probeer het opnieuw; lukt het "
-                    "weer niet, meld het dan aan de functioneel beheerder."
-                )
-            )
+            return login_failure(request, UNTRUSTED_PROVIDER)
         except (SuspiciousOperation, jwt.InvalidTokenError, requests.RequestException) as error:
             # A forged or expired answer, or a provider that does not respond: no login.
             logger.warning("Single sign-on failed: %s", error)
             return self.login_failure()
 
-    def login_failure(self, message: str | None = None):
-        messages.error(
-            self.request,
-            message
-            or _(
-                "Inloggen met je organisatieaccount is niet gelukt. Heb je nog geen toegang "
-                "tot Rolpool, vraag die dan aan de functioneel beheerder."
-            ),
-        )
-        return redirect("login")
+    def login_failure(self):
+        return login_failure(self.request)
 
 
 def end_session_endpoint(request: HttpRequest) -> str | None:
@@ -335,5 +371,5 @@ def end_session_url(request: HttpRequest) -> str | None:
 
 
 # The login page links to the init URL without htmx: the provider's page is another site.
-authentication_init = _only_when_enabled(RequestView.as_view())
+authentication_init = _only_when_enabled(request_view)
 authentication_callback = _only_when_enabled(CallbackView.as_view())

@@ -87,6 +87,7 @@ class Provider:
         self.codes: dict[str, dict] = {}  # code → the authorization request's parameters
         self.tokens: dict[str, dict] = {}  # access token → claims
         self.end_session = True
+        self.discovered_issuer: str | None = None  # the issuer discovery names, if not self.url
         self.ended: list[dict] = []  # the claims of each ID token whose session ended here
 
     def __enter__(self) -> Provider:
@@ -103,7 +104,7 @@ class Provider:
 
     def discovery(self) -> dict:
         document = {
-            "issuer": self.url,
+            "issuer": self.discovered_issuer or self.url,
             "authorization_endpoint": f"{self.url}/authorize",
             "token_endpoint": f"{self.url}/token",
             "userinfo_endpoint": f"{self.url}/userinfo",

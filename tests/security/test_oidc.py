@@ -16,9 +16,10 @@ import pytest
 import requests
 from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.urls import reverse
 
-from config.oidc import ID_TOKEN_SESSION_KEY
+from config.oidc import ID_TOKEN_SESSION_KEY, discovery_cache_key
 from pool import access
 from pool.models import AuditEntry
 from tests.factories import MemberFactory, UserFactory
@@ -207,6 +208,33 @@ def test_the_configured_issuer_is_the_only_one_taken(client, op, settings):
     assert_refused(client, sign_in(client, op, person("rolpool-hr")))
     oidc_settings(settings, discovery_url=op.discovery_url, issuer=op.url)
     assert sign_in(client, op, person("rolpool-hr"))["Location"] == reverse("home")
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_used(client, op, settings, caplog):
+    """OpenID Connect Discovery 1.0, 4.3: the document's issuer must be the one it was read
+    from; otherwise the login stops before the browser is sent anywhere."""
+    op.discovered_issuer = OTHER_ISSUER
+    cache.delete(discovery_cache_key(op.discovery_url))
+    try:
+        with caplog.at_level(logging.WARNING, logger="config.oidc"):
+            response = client.get(INIT)
+        assert response.status_code == 302 and response["Location"] == LOGIN
+        assert "inlogdienst die Rolpool vertrouwt" in str(
+            next(iter(get_messages(response.wsgi_request)))
+        )
+        assert OTHER_ISSUER in caplog.text
+        # An administrator who names the issuer outright (Entra ID multi-tenant) is trusted.
+        oidc_settings(settings, discovery_url=op.discovery_url, issuer=op.url)
+        assert client.get(INIT)["Location"].startswith(f"{op.url}/authorize?")
+    finally:
+        cache.delete(discovery_cache_key(op.discovery_url))
+
+
+def test_a_provider_that_is_down_at_the_start_sends_back_to_the_login_page(client, op, settings):
+    oidc_settings(settings, discovery_url="http://127.0.0.1:9/.well-known/openid-configuration")
+    response = client.get(INIT)
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert "niet gelukt" in str(next(iter(get_messages(response.wsgi_request))))
 
 
 def test_a_callback_cannot_be_replayed(client, op):
