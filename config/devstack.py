@@ -81,10 +81,24 @@ def running_port(pgdata: Path, pg_ctl: Path, as_user: dict) -> int | None:
     return int((pgdata / "postmaster.pid").read_text().splitlines()[3])
 
 
-@contextmanager
-def embedded_postgres() -> Iterator[str]:
+def ready_connection(url: str, process: subprocess.Popen | None, timeout: float = 30):
+    """A connection as soon as the server takes one (it refuses while it starts up)."""
     import psycopg
 
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return psycopg.connect(url, autocommit=True, connect_timeout=2)
+        except psycopg.OperationalError:
+            if process is not None and process.poll() is not None:
+                raise SystemExit(f"embedded PostgreSQL exited with {process.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@contextmanager
+def embedded_postgres() -> Iterator[str]:
     native = postgres_native()
     bin_dir = native / "bin"
     # One data directory per major version: a newer build cannot start an older cluster.
@@ -113,15 +127,14 @@ def embedded_postgres() -> Iterator[str]:
                 stderr=log,
                 **as_user,
             )
-        wait_for_port(port, process)
     server = f"postgres://postgres@127.0.0.1:{port}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     try:
+        with ready_connection(f"{server}/postgres", process) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
         yield f"{server}/{DATABASE_NAME}"
     finally:
         if process is not None:
