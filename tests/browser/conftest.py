@@ -143,9 +143,18 @@ class BrowserProblems:
         # favicon is not a problem of the page under test.
         return urlsplit(url).path == "/favicon.ico"
 
+    # htmx logs every request that did not complete as an error: htmx:afterRequest, and
+    # then why. An abort (the browser leaving the page while a request ran) is no problem;
+    # a failure logs htmx:sendError or htmx:timeout too, and those still count.
+    HTMX_ABORT_LOGS = ("htmx:afterRequest", "htmx:sendAbort")
+
     def record_console(self, message: ConsoleMessage) -> None:
         # CSP violations, invalid CSP and uncaught script errors all show up here.
-        if message.type == "error" and not self.is_favicon(message.location.get("url", "")):
+        if (
+            message.type == "error"
+            and not self.is_favicon(message.location.get("url", ""))
+            and not message.text.startswith(self.HTMX_ABORT_LOGS)
+        ):
             self.messages.append(f"console error: {message.text}")
 
     def record_response(self, response: Response) -> None:
