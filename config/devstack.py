@@ -249,6 +249,9 @@ def test(pytest_args: list[str]) -> int:
 
 
 def main() -> int:
+    # Stopped by a process manager (SIGTERM) as by Ctrl-C: the children and embedded
+    # services stop too, instead of living on without their parent.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     command, *rest = sys.argv[1:] or ["run"]
     if command == "run":
         return run()
