@@ -15,6 +15,7 @@ import platform
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -56,8 +57,9 @@ def postgres_native() -> Path:
     return native
 
 
-def unprivileged(path: Path) -> dict:
-    """PostgreSQL refuses to run as root: as root, run it as a system user owning `path`."""
+def unprivileged(pgdata: Path, native: Path) -> dict:
+    """PostgreSQL refuses to run as root: as root, run it as a system user that owns
+    `pgdata` and may pass through the directories above it and above the binaries."""
     if os.name != "posix" or os.geteuid() != 0:
         return {}
     import pwd
@@ -67,7 +69,12 @@ def unprivileged(path: Path) -> dict:
     except KeyError:
         useradd = ["useradd", "--system", "--no-create-home", POSTGRES_SYSTEM_USER]  # noqa: S607
         subprocess.run(useradd, check=True)  # noqa: S603 - fixed arguments
-    shutil.chown(path, POSTGRES_SYSTEM_USER, POSTGRES_SYSTEM_USER)
+    shutil.chown(pgdata, POSTGRES_SYSTEM_USER, POSTGRES_SYSTEM_USER)
+    for directory in sorted({*pgdata.parents, native, *native.parents}):
+        mode = directory.stat().st_mode
+        if not mode & stat.S_IXOTH:  # e.g. /root: passing through, not listing
+            directory.chmod(mode | stat.S_IXOTH)
+            print(f"{directory}: o+x, so that {POSTGRES_SYSTEM_USER} may pass", flush=True)
     return {"user": POSTGRES_SYSTEM_USER, "group": POSTGRES_SYSTEM_USER}
 
 
@@ -105,7 +112,7 @@ def embedded_postgres() -> Iterator[str]:
     major = json.loads((native.parent / "package.json").read_text())["version"].split(".")[0]
     pgdata = VAR / f"postgres{major}"
     pgdata.mkdir(parents=True, exist_ok=True)
-    as_user = unprivileged(pgdata)
+    as_user = unprivileged(pgdata, native)
     if not (pgdata / "PG_VERSION").exists():
         subprocess.run(  # noqa: S603 - fixed binary and arguments
             [bin_dir / "initdb", "-D", pgdata, "-U", "postgres", "--auth=trust"]
