@@ -85,7 +85,13 @@ from config.api.fields import (
 from config.api.filters import Sort, sort_filterset, sort_parameter, sorted_by
 from config.api.permissions import require_group
 from config.api.problems import Conflict, service_errors
-from config.api.views import created
+from config.api.views import (
+    PRECONDITION_FAILED,
+    VersionedRetrieveMixin,
+    created,
+    if_match,
+    versioned,
+)
 from pool.access import HR_ADVISOR, LINE_MANAGER, MANAGER, MEMBER
 from pool.api import UUID_REGEX
 from pool.models import Member, Organisation
@@ -589,7 +595,7 @@ def _valid(serializer_class: type[serializers.Serializer], data, *args, **kwargs
     return serializer.validated_data
 
 
-class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class OpgaveViewSet(VersionedRetrieveMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Opgaven: managers see and create their own; HR advisors see those of the
     organisations they serve."""
 
@@ -623,8 +629,9 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._read(opgave)
 
     def _read(self, opgave: Opgave) -> Response:
-        """The opgave as stored now, with the list's annotations."""
-        return Response(self.get_serializer(self.get_queryset().get(pk=opgave.pk)).data)
+        """The opgave as stored now, with the list's annotations and its version."""
+        stored = self.get_queryset().get(pk=opgave.pk)
+        return versioned(Response(self.get_serializer(stored).data), stored)
 
     def _own(self, request: Request, uuid) -> Opgave:
         """An opgave the caller is the opdrachtgever of (the only ones they may change):
@@ -632,17 +639,27 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         require_group(request, MANAGER)
         return opgave_owned(user=request.user, uuid=uuid)
 
-    @extend_schema(request=OpgaveUpdateSerializer, responses={200: OpgaveSerializer, 409: CONFLICT})
+    @extend_schema(
+        request=OpgaveUpdateSerializer,
+        responses={200: OpgaveSerializer, 409: CONFLICT, 412: PRECONDITION_FAILED},
+    )
     def partial_update(self, request: Request, uuid=None) -> Response:
         """Wijzig de gegevens van een eigen opgave; wat niet wordt meegestuurd, blijft.
-        Een nieuwe periode laat de matches van de rolvragen opnieuw berekenen."""
+        Een nieuwe periode laat de matches van de rolvragen opnieuw berekenen. Met de ETag
+        van een GET als If-Match wordt een wijziging geweigerd (412) als de opgave intussen
+        door iemand anders is gewijzigd."""
         opgave = self._own(request, uuid)
         data = OpgaveUpdateSerializer(
             opgave, data=request.data, context=self.get_serializer_context()
         )
         data.is_valid(raise_exception=True)
         with service_errors(data), refusals_as_conflict():
-            opgave_update(opgave=opgave, by=request.user, **data.with_current(opgave))
+            opgave_update(
+                opgave=opgave,
+                by=request.user,
+                version=if_match(request),
+                **data.with_current(opgave),
+            )
         return self._read(opgave)
 
     def _close(self, request: Request, uuid, close) -> Response:
@@ -729,7 +746,9 @@ class OpgaveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(AutostaffSerializer(body).data)
 
 
-class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RoleRequestViewSet(
+    VersionedRetrieveMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Rolvragen of the opgaven the caller sees; managers add them to their own opgaven."""
 
     list_groups = (MANAGER, HR_ADVISOR)  # on the opgave pages and the Bezetting board
@@ -765,12 +784,13 @@ class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(
         request=RoleRequestUpdateSerializer,
-        responses={200: RoleRequestSerializer, 409: CONFLICT},
+        responses={200: RoleRequestSerializer, 409: CONFLICT, 412: PRECONDITION_FAILED},
     )
     def partial_update(self, request: Request, uuid=None) -> Response:
         """Wijzig een rolvraag van een eigen opgave; wat niet wordt meegestuurd, blijft.
         Is er al iemand op bevestigd, dan kunnen alleen meer personen of een latere
-        einddatum. De matches worden opnieuw berekend."""
+        einddatum. De matches worden opnieuw berekend. Met de ETag van een GET als
+        If-Match wordt een wijziging van een intussen gewijzigde rolvraag geweigerd (412)."""
         role_request = self._own(request, uuid)
         data = RoleRequestUpdateSerializer(
             role_request, data=request.data, context=self.get_serializer_context()
@@ -778,9 +798,13 @@ class RoleRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         data.is_valid(raise_exception=True)
         with service_errors(data), refusals_as_conflict():
             role_request_update(
-                role_request=role_request, by=request.user, **data.with_current(role_request)
+                role_request=role_request,
+                by=request.user,
+                version=if_match(request),
+                **data.with_current(role_request),
             )
-        return Response(self.get_serializer(self.get_queryset().get(pk=role_request.pk)).data)
+        stored = self.get_queryset().get(pk=role_request.pk)
+        return versioned(Response(self.get_serializer(stored).data), stored)
 
     @extend_schema(
         parameters=[OptionalReasonSerializer],

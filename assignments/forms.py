@@ -16,6 +16,7 @@ from assignments.autostaff_selectors import AutostaffSelection
 from assignments.models import Opgave, RoleRequest
 from assignments.services import CompetencyNeed
 from competencies.models import Level, Role
+from config.concurrency import VersionedForm
 from pool.models import Organisation
 
 Choices = list[tuple[Any, Any]]
@@ -120,6 +121,10 @@ class OpgaveForm(PeriodMixin, forms.Form):
         return Opgave(predictability=predictability, complexity=complexity).is_maatwerk
 
 
+class OpgaveEditForm(VersionedForm, OpgaveForm):
+    pass
+
+
 class RoleRequestForm(PeriodMixin, forms.Form):
     role = forms.TypedChoiceField(label=_("Rol"), coerce=int)
     people = forms.IntegerField(label=_("Aantal personen"), min_value=1, max_value=50, initial=1)
@@ -164,6 +169,10 @@ class RoleRequestForm(PeriodMixin, forms.Form):
             return Role.objects.get(pk=self.cleaned_data["role"])
         except Role.DoesNotExist:
             raise forms.ValidationError(_("Kies een rol uit de lijst.")) from None
+
+
+class RoleRequestEditForm(VersionedForm, RoleRequestForm):
+    pass
 
 
 class NeedForm(forms.Form):

@@ -38,6 +38,7 @@ from assignments.models import (
 )
 from competencies.models import Competency, Role
 from config.celery import enqueue
+from config.concurrency import version_check
 from pool.access import MANAGER, group_names
 from pool.models import AuditEntry, Member, Organisation
 from pool.services import audit_record, member_matches_invalidate
@@ -657,10 +658,13 @@ def opgave_update(
     predictability: str,
     complexity: str,
     governance: str,
+    version: str = "",
 ) -> Opgave:
-    """Change what the opgave is about; a new period makes its requests' matches stale."""
+    """Change what the opgave is about; a new period makes its requests' matches stale.
+    An edit made on another `version` than the stored one is refused (config/concurrency)."""
     opgave = _lock_own_opgave(opgave_id=opgave.pk, by=by)
     _check_changeable(opgave)
+    version_check(opgave, version)
     wanted = {
         "title": title.strip(),
         "description": description.strip(),
@@ -975,9 +979,10 @@ def role_request_update(
     open_to_development: bool,
     notes: str = "",
     needs: Iterable[CompetencyNeed] = (),
+    version: str = "",
 ) -> RoleRequest:
     """Change a role request. Once someone is confirmed on it, only more people or a
-    later end are allowed.
+    later end are allowed. An edit made on another `version` is refused.
 
     The rule is checked under the opgave's lock; a confirmation by HR that commits while
     this runs is not waited for (assignment_confirm locks only the member and the inzet).
@@ -985,6 +990,7 @@ def role_request_update(
     opgave, role_request = _lock_own_role_request(role_request=role_request, by=by)
     if role_request.status == RoleRequest.Status.WITHDRAWN:
         raise OpgaveError(_("Deze rolvraag is ingetrokken; wijzigen kan niet meer."))
+    version_check(role_request, version)
     wanted = {
         "role": role,
         "hours_per_week": Decimal(hours_per_week),

@@ -33,15 +33,18 @@ from assignments import selectors, services
 from assignments.forms import (
     CopyForm,
     NeedFormSet,
+    OpgaveEditForm,
     OpgaveFilterForm,
     OpgaveForm,
     ReasonForm,
+    RoleRequestEditForm,
     RoleRequestForm,
     need_initial,
     role_request_initial,
 )
 from assignments.models import Opgave, OpgaveLogEntry, RoleRequest
 from assignments.services import LogAction, OpgaveError
+from config.concurrency import version_of
 from pool.access import HR_ADVISOR, MANAGER, group_names
 from pool.decorators import group_required
 
@@ -169,8 +172,9 @@ def opgave_update(request: HtmxHttpRequest, uuid: UUID) -> HttpResponse:
         messages.error(request, _("Een afgeronde of geannuleerde opgave kun je niet wijzigen."))
         return redirect("assignments:opgave_detail", uuid=opgave.uuid)
     organisations = selectors.organisations_for_new_opgave(user=request.user, keep=opgave)
+    version = version_of(opgave)
     if request.method == "POST":
-        form = OpgaveForm(request.POST, organisations=organisations)
+        form = OpgaveEditForm(request.POST, organisations=organisations, version=version)
         if form.is_valid():
             try:
                 services.opgave_update(opgave=opgave, by=request.user, **form.cleaned_data)
@@ -195,8 +199,10 @@ def opgave_update(request: HtmxHttpRequest, uuid: UUID) -> HttpResponse:
             )
         }
         initial["organisation"] = opgave.organisation_id
-        form = OpgaveForm(
-            initial={**initial, **_classification_initial(request)}, organisations=organisations
+        form = OpgaveEditForm(
+            initial={**initial, **_classification_initial(request)},
+            organisations=organisations,
+            version=version,
         )
     return _opgave_form_page(request, form, opgave)
 
@@ -411,7 +417,18 @@ def _role_request_forms(
             "hours_per_week": services.CORE_ROLE_HOURS,
         }
         needs_initial = []
-    form = RoleRequestForm(data, prefix=prefix, initial=initial, roles=roles, fixed=fixed)
+    form = (
+        RoleRequestForm(data, prefix=prefix, initial=initial, roles=roles, fixed=fixed)
+        if role_request is None
+        else RoleRequestEditForm(
+            data,
+            prefix=prefix,
+            initial=initial,
+            roles=roles,
+            fixed=fixed,
+            version=version_of(role_request),
+        )
+    )
     if role_request is not None and data is None:
         form.focus_first()  # an edit form was asked for: the user wants to type in it
     formset = (

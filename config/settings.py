@@ -322,7 +322,9 @@ SPECTACULAR_SETTINGS = {
     # leerdoelen, rolervaringen, beschikbaarheden and verloven as sub-collections); a list
     # answers 403 instead of an empty page to the groups that do not see that collection
     # in the browser (issue 7; README).
-    "VERSION": "1.2.0",
+    # 1.3.0: opgaven, rolvragen and medewerkers carry an ETag; a PATCH with If-Match is
+    # refused with 412 when the object changed since (config/concurrency.py).
+    "VERSION": "1.3.0",
     "CONTACT": {
         "name": "Rolpool",
         "email": os.environ.get("ROLPOOL_API_CONTACT", "rolpool@localhost"),

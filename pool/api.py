@@ -27,7 +27,13 @@ from config.api.filters import Sort, sort_filterset
 from config.api.forms import FormSerializer
 from config.api.permissions import require_group
 from config.api.problems import service_errors
-from config.api.views import created
+from config.api.views import (
+    PRECONDITION_FAILED,
+    VersionedRetrieveMixin,
+    created,
+    if_match,
+    versioned,
+)
 from pool import services
 from pool.access import ADMINISTRATOR, HR_ADVISOR, MANAGER, MEMBER
 from pool.forms import (
@@ -311,7 +317,7 @@ class MemberFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+class MemberViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Members as the pages show them: a member their own record, an HR advisor their pool.
     A member changes their own details and confirms their profile, as on Mijn profiel."""
 
@@ -327,17 +333,25 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         return members_visible_to(user=self.request.user)
 
     def _read(self, member: Member) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=member.pk)).data)
+        stored = self.get_queryset().get(pk=member.pk)
+        return versioned(Response(self.get_serializer(stored).data), stored)
 
-    @extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer})
+    @extend_schema(
+        request=MemberUpdateSerializer,
+        responses={200: MemberSerializer, 412: PRECONDITION_FAILED},
+    )
     def partial_update(self, request: Request, uuid=None) -> Response:
         """Wijzig je eigen gegevens (alleen de medewerker zelf); wat niet wordt meegestuurd,
-        blijft. Andere pooluren of delen laten je matches opnieuw berekenen."""
+        blijft. Andere pooluren of delen laten je matches opnieuw berekenen. Met de ETag van
+        een GET als If-Match wordt een wijziging geweigerd (412) als je gegevens intussen
+        zijn gewijzigd."""
         member = changeable_member(request, uuid)
         data = MemberUpdateSerializer(data=request.data, partial=True)
         values = data.cleaned(current=MemberDetailsForm(member=member).initial, member=member)
         with service_errors(data):
-            services.member_details_update(member=member, **values)
+            services.member_details_update(
+                member=member, **{**values, "version": if_match(request)}
+            )
         return self._read(member)
 
     @extend_schema(request=None, responses={200: MemberSerializer})

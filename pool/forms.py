@@ -11,6 +11,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Competency, Level
+from config.concurrency import VersionedForm, version_of
 from pool.models import Member, RoleExperience
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -65,7 +66,7 @@ def level_field(label: str, *, autofocus: bool = False) -> forms.TypedChoiceFiel
     )
 
 
-class MemberDetailsForm(ProfileForm):
+class MemberDetailsForm(VersionedForm, ProfileForm):
     # 254: what the model stores (Django's form field would take up to 320).
     email = forms.EmailField(label=_("E-mailadres"), max_length=254, required=False)
     unit = forms.CharField(label=_("Thuisafdeling"), max_length=150, required=False)
@@ -92,7 +93,7 @@ class MemberDetailsForm(ProfileForm):
                 "shareable": member.shareable,
             },
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=version_of(member), **kwargs)
         self.fields["pool_hours"].help_text = _(
             "Hoeveel van je %(hours)s contracturen je gewoonlijk voor opgaven beschikbaar bent. "
             "Wijkt het in een periode af, geef dat dan op bij Beschikbaarheid."

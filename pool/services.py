@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Competency, Role
 from config.celery import enqueue
+from config.concurrency import version_check
 from pool.access import ADMINISTERED_APPS, ADMINISTRATOR, ALL_GROUPS
 from pool.models import (
     AuditEntry,
@@ -147,10 +148,18 @@ def _check_competency_active(competency: Competency) -> None:
 
 @transaction.atomic
 def member_details_update(
-    *, member: Member, email: str, unit: str, pool_hours: Decimal, shareable: bool
+    *,
+    member: Member,
+    email: str,
+    unit: str,
+    pool_hours: Decimal,
+    shareable: bool,
+    version: str = "",
 ) -> Member:
-    """Change what a member may change about themselves; pool hours stay within contract."""
+    """Change what a member may change about themselves; pool hours stay within contract.
+    An edit made on another `version` is refused (config/concurrency)."""
     member = _lock(member)
+    version_check(member, version)
     _check_hours(field="pool_hours", hours=pool_hours, member=member, allow_zero=True)
     affects_matches = pool_hours != member.pool_hours or shareable != member.shareable
     member.email, member.unit = email, unit

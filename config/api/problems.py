@@ -23,8 +23,18 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from config.concurrency import CONFLICT
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 logger = logging.getLogger("django.request")
+
+
+class PreconditionFailed(exceptions.APIException):
+    """The object changed since the version that If-Match names (412)."""
+
+    status_code = HTTPStatus.PRECONDITION_FAILED
+    default_detail = _("Dit is intussen gewijzigd; haal het opnieuw op.")
+    default_code = "precondition_failed"
 
 
 class Conflict(exceptions.APIException):
@@ -179,10 +189,14 @@ def api_errors(
 
 @contextmanager
 def service_errors(serializer: serializers.Serializer) -> Iterator[None]:
-    """Turn a service's ValidationError (keyed by model field) into a 400 in API names."""
+    """Turn a service's ValidationError (keyed by model field) into a 400 in API names; a
+    refused edit of a version that is no longer stored (If-Match) into a 412."""
     try:
         yield
     except DjangoValidationError as error:
+        stale = getattr(error, "error_dict", {}).get(NON_FIELD_ERRORS, [])
+        if any(e.code == CONFLICT for e in stale):
+            raise PreconditionFailed from error
         if hasattr(error, "error_dict"):
             detail = api_errors(serializer, error.error_dict)
         else:

@@ -38,9 +38,9 @@ def test_api_57_version_header(api, manager):
         APIClient().get(f"{API}/opgaven"),
         APIClient().get(f"{API}/openapi.json"),
     ):
-        assert response["API-Version"] == "1.2.0"
+        assert response["API-Version"] == "1.3.0"
     schema = APIClient().get(f"{API}/openapi.json").json()
-    assert schema["info"]["version"] == "1.2.0"
+    assert schema["info"]["version"] == "1.3.0"
 
 
 def test_api_51_openapi_public_with_cors(db):

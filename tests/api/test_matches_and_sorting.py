@@ -142,7 +142,7 @@ def test_500_is_problem_json_and_logged(api, member, monkeypatch, caplog):
     body = problem(response, 500)
     assert "stuk" not in response.content.decode()
     assert body["code"] == "server_error"
-    assert response["API-Version"] == "1.2.0"
+    assert response["API-Version"] == "1.3.0"
     assert any(r.exc_info and "stuk" in str(r.exc_info[1]) for r in caplog.records)
 
 

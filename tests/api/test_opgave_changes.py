@@ -404,3 +404,23 @@ def test_new_operations_are_documented_with_their_errors(db, client, path, metho
     assert conflict["application/problem+json"]["schema"] == {
         "$ref": "#/components/schemas/Problem"
     }
+
+
+def test_a_patch_on_a_version_that_is_gone_is_refused(api, manager):
+    """The ETag of a GET, sent back as If-Match: a second client's PATCH made on the same
+    GET does not undo the first one's (tests/test_concurrency.py for the pages)."""
+    opgave = OpgaveFactory(owner=manager, status=Opgave.Status.CONCEPT, title="Oud")
+    client = api.as_user(manager)
+    url = f"{API}/opgaven/{opgave.uuid}"
+    etag = client.get(url).headers["ETag"]
+    first = client.patch(url, {"titel": "Eerste"}, format="json", headers={"If-Match": etag})
+    assert first.status_code == 200 and first.headers["ETag"] != etag
+
+    second = client.patch(url, {"titel": "Tweede"}, format="json", headers={"If-Match": etag})
+    problem(second, 412)
+    opgave.refresh_from_db()
+    assert opgave.title == "Eerste"
+    # Without If-Match, or with "*", the last write wins, as before.
+    assert client.patch(url, {"titel": "Derde"}, format="json").status_code == 200
+    anything = client.patch(url, {"titel": "Vierde"}, format="json", headers={"If-Match": "*"})
+    assert anything.status_code == 200

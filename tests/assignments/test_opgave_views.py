@@ -533,7 +533,7 @@ def test_confirmed_role_request_offers_and_takes_only_people_and_end(
     )
     form = client.get(url, headers=headers).context["edit_forms"][0]
     assert form.fixed
-    assert [name for name, field in form.fields.items() if not field.disabled] == [
+    assert [f.name for f in form.visible_fields() if not f.field.disabled] == [
         "people",
         "end",
     ]
