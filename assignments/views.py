@@ -45,6 +45,7 @@ from assignments.forms import (
 from assignments.models import Opgave, OpgaveLogEntry, RoleRequest
 from assignments.services import LogAction, OpgaveError
 from config.concurrency import version_of
+from config.forms import add_service_errors
 from pool.access import HR_ADVISOR, MANAGER, group_names
 from pool.decorators import group_required
 
@@ -103,15 +104,6 @@ def opgave_list(request: HtmxHttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's validation errors beside the fields they are about, if shown."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _opgave_form_page(
     request: HtmxHttpRequest, form: OpgaveForm, opgave: Opgave | None
 ) -> HttpResponse:
@@ -146,7 +138,7 @@ def opgave_create(request: HtmxHttpRequest) -> HttpResponse:
             try:
                 opgave = services.opgave_create(by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             except OpgaveError as error:
                 form.add_error(None, str(error))
             else:
@@ -179,7 +171,7 @@ def opgave_update(request: HtmxHttpRequest, uuid: UUID) -> HttpResponse:
             try:
                 services.opgave_update(opgave=opgave, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             except OpgaveError as error:
                 form.add_error(None, str(error))
             else:
@@ -302,7 +294,7 @@ def opgave_copy(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 opgave=opgave, by=request.user, start=form.cleaned_data["start"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except OpgaveError as error:
             form.add_error(None, str(error))
         else:
@@ -577,7 +569,7 @@ def role_request_create(request: HtmxHttpRequest, uuid: UUID) -> HttpResponse:
                 opgave=opgave, by=request.user, needs=formset.needs(), **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except OpgaveError as error:
             return _refused(request, opgave, error)
         else:
@@ -642,7 +634,7 @@ def role_request_update(request: HtmxHttpRequest, uuid: UUID, role_request: UUID
                 role_request=item, by=request.user, needs=needs, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except OpgaveError as error:
             form.add_error(None, str(error))
         else:

@@ -30,17 +30,6 @@ def competency_choices(competencies: Iterable[Competency], *, placeholder: str =
     return choices + [(name, options) for name, options in groups.values()]
 
 
-class ProfileForm(forms.Form):
-    """A form whose service errors land beside the fields they concern."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
-
-
 class CatalogueCompetencyField(forms.ModelChoiceField):
     """A competency from the active catalogue.
 
@@ -66,7 +55,7 @@ def level_field(label: str, *, autofocus: bool = False) -> forms.TypedChoiceFiel
     )
 
 
-class MemberDetailsForm(VersionedForm, ProfileForm):
+class MemberDetailsForm(VersionedForm):
     # 254: what the model stores (Django's form field would take up to 320).
     email = forms.EmailField(label=_("E-mailadres"), max_length=254, required=False)
     unit = forms.CharField(label=_("Thuisafdeling"), max_length=150, required=False)
@@ -100,7 +89,7 @@ class MemberDetailsForm(VersionedForm, ProfileForm):
         ) % {"hours": floatformat(member.contract_hours, -1)}
 
 
-class CompetencyAddForm(ProfileForm):
+class CompetencyAddForm(forms.Form):
     competency = CatalogueCompetencyField(label=_("Competentie"))
     level = level_field(_("Niveau"))
     evidence = forms.CharField(
@@ -128,13 +117,13 @@ class CompetencyAddForm(ProfileForm):
             field.choices = competency_choices(catalogue, placeholder=_("Kies een competentie"))
 
 
-class CompetencyChangeForm(ProfileForm):
+class CompetencyChangeForm(forms.Form):
     # Shown in place of a row the member chose to change: start where they will type.
     level = level_field(_("Niveau"), autofocus=True)
     evidence = forms.CharField(label=_("Onderbouwing"), max_length=500, required=False)
 
 
-class RoleExperienceForm(ProfileForm):
+class RoleExperienceForm(forms.Form):
     """Experience with and preference for one role; the role is the form's prefix, not data."""
 
     experience = forms.TypedChoiceField(
@@ -145,7 +134,7 @@ class RoleExperienceForm(ProfileForm):
     )
 
 
-class PeriodForm(ProfileForm):
+class PeriodForm(forms.Form):
     start = forms.DateField(label=_("Van"), widget=DATE_WIDGET)
     end = forms.DateField(label=_("Tot en met"), widget=DATE_WIDGET)
 
@@ -159,7 +148,7 @@ class LeaveForm(PeriodForm):
     note = forms.CharField(label=_("Toelichting"), max_length=200, required=False)
 
 
-class LearningGoalForm(ProfileForm):
+class LearningGoalForm(forms.Form):
     competency = CatalogueCompetencyField(label=_("Competentie"))
     target_level = level_field(_("Doelniveau"))
     note = forms.CharField(

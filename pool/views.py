@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from django_htmx.http import retarget
 from django_htmx.middleware import HtmxDetails
 
 from competencies.models import Competency, Level, Role
+from config.forms import add_service_errors
 from pool import services
 from pool.access import MEMBER
 from pool.decorators import group_required
@@ -36,7 +38,6 @@ from pool.forms import (
     LearningGoalForm,
     LeaveForm,
     MemberDetailsForm,
-    ProfileForm,
     RoleExperienceForm,
 )
 from pool.models import Member, MemberCompetency, RoleExperience
@@ -195,14 +196,14 @@ def _invalid(
     return render(request, TEMPLATE, context)
 
 
-def _write(form: ProfileForm, action: Callable[..., object]) -> bool:
+def _write(form: Form, action: Callable[..., object]) -> bool:
     """Run the service if the form is valid; a service's refusal becomes form errors."""
     if not form.is_valid():
         return False
     try:
         action(**form.cleaned_data)
     except ValidationError as error:
-        form.add_service_errors(error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -402,7 +403,7 @@ def role_experience_update(request: HtmxHttpRequest) -> HttpResponse:
         try:
             services.member_role_experience_set(member=member, entries=entries)
         except ValidationError as error:
-            pairs[0][1].add_service_errors(error)
+            add_service_errors(pairs[0][1], error)
         else:
             return _saved(
                 request,
