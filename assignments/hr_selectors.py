@@ -13,7 +13,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     OuterRef,
@@ -36,7 +35,12 @@ from assignments.models import (
     Opgave,
     RoleRequest,
 )
-from assignments.selectors import competency_needs, open_role_requests_for_advisor, role_choices
+from assignments.selectors import (
+    assignments_counted,
+    competency_needs,
+    open_role_requests_for_advisor,
+    role_choices,
+)
 from pool.access import HR_ADVISOR, group_names
 from pool.models import Member, MemberCompetency, Organisation
 
@@ -229,7 +233,7 @@ def board_requests(
     ]
     requests = open_role_requests_for_advisor(user=user).annotate(
         best_score=Subquery(top.order_by("-score").values("score")[:1]),
-        proposed=Count("assignments", filter=Q(assignments__state=AssignmentState.PROPOSED)),
+        proposed=assignments_counted(states=[AssignmentState.PROPOSED]),
         urgency=Case(*buckets, default=Value(len(URGENCY_WEEKS))),
     )
     search = filters.search.strip()
