@@ -82,4 +82,4 @@ EXPOSE 8000
 
 # Shell form so that GUNICORN_WORKERS is read at container start; exec makes gunicorn
 # PID 1 so it receives SIGTERM directly.
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile - --error-logfile -"]
+CMD ["sh", "-c", "exec gunicorn config.wsgi:application --config python:config.gunicorn --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile - --error-logfile -"]

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assignments.forms import DateInput, LongSelect, PeriodMixin, SearchInput
+from assignments.forms import DateInput, PeriodMixin, SearchInput
 from assignments.hr_selectors import URGENCY_WEEKS
 from competencies.models import Level
 
@@ -47,9 +47,7 @@ class BoardFilterForm(PeriodMixin, forms.Form):
         label=_("Organisatie"), required=False, coerce=int, empty_value=None
     )
     rol = forms.TypedChoiceField(label=_("Rol"), required=False, coerce=int, empty_value=None)
-    opgave = forms.TypedChoiceField(
-        label=_("Opgave"), required=False, coerce=int, empty_value=None, widget=LongSelect
-    )
+    opgave = forms.TypedChoiceField(label=_("Opgave"), required=False, coerce=int, empty_value=None)
     start = forms.DateField(label=_("Start vanaf"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Start tot en met"), required=False, widget=DateInput())
     urgentie = forms.TypedChoiceField(
@@ -93,7 +91,7 @@ class BoardFilterForm(PeriodMixin, forms.Form):
 class CandidateFilterForm(forms.Form):
     zoek = search_field(_("Zoekt in namen, competenties en onderbouwing; tikfouten mogen."))
     competentie = forms.TypedChoiceField(
-        label=_("Competentie"), required=False, coerce=int, empty_value=None, widget=LongSelect
+        label=_("Competentie"), required=False, coerce=int, empty_value=None
     )
     niveau = forms.TypedChoiceField(
         label=_("Minimaal niveau"),

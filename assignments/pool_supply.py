@@ -10,6 +10,10 @@ change to what matching reads of a member (`pool.services.member_matches_invalid
 anonymisation), so the members whose revision moved are read again and the others are
 current. Who is in the pool (organisations sharing, whom the advisor serves) is asked
 on every view. A new week reads everyone.
+
+Reading everyone takes 0.6–0.9 s, which the first Tekorten view of each new web process
+paid; gunicorn workers read it as they start instead (`pool_snapshot_warm`, called from
+config/gunicorn.py), before they take requests.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Q, QuerySet
 from numpy.typing import NDArray
 
-from assignments.matching.adapter import free_hours
+from assignments.matching.adapter import free_hours, week_of
 from pool.models import Member, MemberCompetency, RoleExperience
 
 QUARTER_WEEKS = 13
@@ -257,3 +261,13 @@ def pool_snapshot(
     _snapshots[first_week] = snapshot
     # A member deleted since the first query is not in the snapshot, nor in the pool.
     return snapshot, member_ids[_index_in(snapshot.rows.member_ids, member_ids)[1]]
+
+
+def pool_snapshot_warm(*, today: date) -> None:
+    """Read everyone into this process's snapshot for the quarter from `today`'s week,
+    unless it holds one already. Six queries; views then read only what changed."""
+    first_week = week_of(today)
+    if first_week not in _snapshots:
+        snapshot = PoolSnapshot.of(first_week, _read(first_week=first_week, member_ids=None))
+        _snapshots.clear()
+        _snapshots[first_week] = snapshot

@@ -94,6 +94,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Widgets in Python where Django would use its templates (same HTML): config/renderers.py.
+FORM_RENDERER = "config.renderers.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -39,7 +39,9 @@ THINK_MIN, THINK_MAX = (
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 OPGAVE_LINK = re.compile(rf'href="/opgaven/({UUID})/"')
-REQUEST_LINK = re.compile(rf'href="/bezetting/rolvragen/({UUID})/"')
+# The board's rows link to the board with the request beside it (?rolvraag=), and load
+# the request's panel with htmx from hx-get: these people open the panel's address.
+REQUEST_LINK = re.compile(rf'hx-get="/bezetting/rolvragen/({UUID})/"')
 SEARCHES = ("Warmtetransitie", "jeugdzorg", "Omgevingsvisie", "wonen", "Utrecht", "digitaal")
 LOGIN = "inloggen"
 LOGIN_FORM = "inloggen (formulier)"

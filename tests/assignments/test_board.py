@@ -65,7 +65,7 @@ def test_board_refuses_other_groups_and_shows_only_served_organisations(
 
 
 def test_filters_narrow_the_board(client, hr_user, served):
-    role = RoleFactory(name_nl="Netwerk")
+    role = RoleFactory(name_nl="Netwerk", name_en="Networking")
     soon = request_in(served, weeks=1, role=role)
     later = request_in(served, weeks=12)
     elsewhere = OrganisationFactory(name="Gemeente Zeist")
@@ -88,6 +88,8 @@ def test_filters_narrow_the_board(client, hr_user, served):
     assert board(end=(TODAY + timedelta(weeks=5)).isoformat()) == {soon}
     assert board(zoek="zeist") == {far}
     assert board(zoek=later.opgave.title) == {later}
+    assert board(zoek="netwerk") == {soon}  # the role's Dutch name
+    assert board(zoek="WORKING") == {soon}  # its English name, any case
 
 
 def test_threshold_keeps_requests_without_a_good_candidate(client, hr_user, served):

@@ -250,6 +250,43 @@ def test_reads_only_what_changed(
         pool_supply.pool_snapshot(pool=pool, first_week=MONDAY + timedelta(weeks=1))
 
 
+def test_a_web_worker_reads_the_snapshot_as_it_starts(
+    hr_user, served, role, competency, open_request, django_assert_num_queries
+):
+    """gunicorn's post_worker_init reads everyone (six queries), so the first Tekorten
+    view asks only who is in the pool, and the figures are those of a fresh read."""
+    from config import gunicorn
+
+    members = [qualified(served, role, competency) for _ in range(3)]
+    expected = shortages(user=hr_user, today=TODAY)
+    pool_supply._snapshots.clear()
+    with django_assert_num_queries(6):
+        gunicorn.post_worker_init(worker=None)
+    warmed = pool_supply._snapshots[MONDAY]
+    assert warmed.rows.member_ids.tolist() == sorted(m.pk for m in members)
+    with django_assert_num_queries(1):
+        assert (
+            pool_supply.pool_snapshot(pool=members_in_pool_of(user=hr_user), first_week=MONDAY)[0]
+            is warmed
+        )
+    assert shortages(user=hr_user, today=TODAY) == expected
+
+    with django_assert_num_queries(0):  # already held: nothing read again
+        pool_supply.pool_snapshot_warm(today=TODAY)
+
+
+def test_a_failed_warm_up_leaves_the_snapshot_to_the_first_view(monkeypatch, caplog):
+    def unreachable(**kwargs):
+        raise ConnectionError("database starting")
+
+    from config import gunicorn
+
+    monkeypatch.setattr(pool_supply, "_read", unreachable)
+    gunicorn.post_worker_init(worker=None)
+    assert pool_supply._snapshots == {}
+    assert "pool snapshot" in caplog.text
+
+
 def test_supply_sums_per_role_and_level(hr_user, served, role, competency):
     """Each row counts the members who qualify for it, and only those with free hours."""
     other_role = RoleFactory()
