@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -147,7 +148,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after half an hour without activity: every request renews the cookie.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed while in use, at most once a minute (config.middleware.SessionRenewalMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked out for the cool-off; a correct login resets it.

@@ -213,7 +213,7 @@ def test_the_log_pages_with_a_constant_number_of_queries(
         assert client.get(URL).status_code == 200
     for n in range(1, 25):
         one_of_each(n)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):  # the session was renewed a moment ago
         response = client.get(URL, {"pagina": "2"})
     assert response.status_code == 200
     assert "Pagina 2 van" in response.content.decode()
