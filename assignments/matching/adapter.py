@@ -8,7 +8,7 @@ So loading one request against the whole pool reads a few columns of it, not all
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -118,6 +118,28 @@ class RequestSide:
     open_to_development: NDArray[np.bool_]
     organisation_ids: NDArray[np.int64]
     weeks: int
+    # The last Requests built, by the organisation axis it was built on: a side kept
+    # across recomputes (open_requests_side) then keeps the core's preparation too.
+    _built: dict[bytes, Requests] = field(default_factory=dict, compare=False, repr=False)
+
+    def requests_on(self, organisation_ids: NDArray[np.int64]) -> Requests:
+        """These requests as the core takes them, on the given (sorted) organisation axis."""
+        key = organisation_ids.tobytes()
+        built = self._built.get(key)
+        if built is None:
+            built = Requests(
+                min_levels=self.min_levels,
+                required=self.required,
+                role=self.role,
+                hours=self.hours,
+                week_start=self.week_ranges[:, 0],
+                week_end=self.week_ranges[:, 1],
+                open_to_development=self.open_to_development,
+                organisation=np.searchsorted(organisation_ids, self.organisation_ids),
+            )
+            self._built.clear()
+            self._built[key] = built
+        return built
 
 
 def request_side(*, requests: QuerySet[RoleRequest], first_week: date) -> RequestSide:
@@ -345,16 +367,7 @@ def load_problem(
             organisation=np.searchsorted(organisation_ids, people.organisation_ids),
             shareable=people.shareable,
         ),
-        requests=Requests(
-            min_levels=side.min_levels,
-            required=side.required,
-            role=side.role,
-            hours=side.hours,
-            week_start=side.week_ranges[:, 0],
-            week_end=side.week_ranges[:, 1],
-            open_to_development=side.open_to_development,
-            organisation=np.searchsorted(organisation_ids, side.organisation_ids),
-        ),
+        requests=side.requests_on(organisation_ids),
         org_shares=np.array([row[1] for row in organisation_rows], dtype=bool),
         weights=weights or weights_current(),
     )
