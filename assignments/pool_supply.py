@@ -4,10 +4,11 @@ Two readers need every member at once. The shortages report sums, per role and p
 competency level that open requests ask for, the mean free hours over the coming quarter
 of the qualifying members of the advisor's pool. A role request's recompute scores the
 whole pool against it: every member's competencies, learning goals, roles and free hours
-per week. Reading all that for 20,000 members took most of a second per view or recompute
-(docs/performance.md). So each process keeps it as arrays (≈ 20 MB at 20,000 members and
-a year and a half of weeks), and asks the database only who is in the pool and at which
-revision: `Member.revision` moves in the transaction of every change to what matching
+per week. Reading all that for 20,000 members took most of a second per view, and 210 of
+a request recompute's 264 ms (docs/performance.md). So each process keeps it as arrays
+(≈ 20 MB at 20,000 members and a year and a half of weeks), and asks the database only
+whether the pool changed (three sums) and if so who is in it at which revision:
+`Member.revision` moves in the transaction of every change to what matching
 reads of a member (`pool.services.member_matches_invalidate`, and anonymisation), so the
 members whose revision moved are read again and the others are current. Who is in the
 pool (organisations sharing, whom the advisor serves) and which organisations share are

@@ -2,7 +2,9 @@
 
 The axes of a loaded problem are only what the requests in scope need: the competencies
 they ask for, their roles, and the weeks from this week to the last week of any of them.
-So loading one request against the whole pool reads a few columns of it, not all of it.
+So one request against the whole pool makes arrays a few columns wide. A recompute of one
+request takes the whole pool from pool_supply's per-process snapshot rather than from the
+database (see services._against_the_pool).
 """
 
 from __future__ import annotations
