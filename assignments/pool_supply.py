@@ -1,15 +1,23 @@
-"""What the members of the pool have to offer over the coming quarter, kept in memory.
+"""What the members of the pool have to offer, kept in memory per process.
 
-The shortages report sums, per role and per competency level that open requests ask for,
-the mean free hours of the qualifying members of the advisor's pool. Reading every
-member's competencies, role experience, availability, leave and inzet for each view took
-most of a second at 20,000 members (docs/performance.md). So each process keeps them as
-arrays (≈ 8 MB at 20,000 members), and a view asks the database only who is in the
-advisor's pool and at which revision: `Member.revision` moves in the transaction of every
-change to what matching reads of a member (`pool.services.member_matches_invalidate`, and
-anonymisation), so the members whose revision moved are read again and the others are
-current. Who is in the pool (organisations sharing, whom the advisor serves) is asked
-on every view. A new week reads everyone.
+Two readers need every member at once. The shortages report sums, per role and per
+competency level that open requests ask for, the mean free hours over the coming quarter
+of the qualifying members of the advisor's pool. A role request's recompute scores the
+whole pool against it: every member's competencies, learning goals, roles and free hours
+per week. Reading all that for 20,000 members took most of a second per view, and 210 of
+a request recompute's 264 ms (docs/performance.md). So each process keeps it as arrays
+(≈ 20 MB at 20,000 members and a year and a half of weeks), and asks the database only
+whether the pool changed (three sums) and if so who is in it at which revision:
+`Member.revision` moves in the transaction of every change to what matching
+reads of a member (`pool.services.member_matches_invalidate`, and anonymisation), so the
+members whose revision moved are read again and the others are current. Who is in the
+pool (organisations sharing, whom the advisor serves) and which organisations share are
+asked every time. A new week reads everyone, and so does a request that runs past the
+weeks read so far.
+
+The snapshot trusts a revision it read: changes made and read in one transaction that
+is then rolled back could be kept under a revision that a later change reuses. Nothing
+reads the pool in a transaction that changes members.
 
 Reading everyone takes 0.6–0.9 s, which the first Tekorten view of each new web process
 paid; gunicorn workers read it as they start instead (`pool_snapshot_warm`, called from
@@ -20,14 +28,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from numpy.typing import NDArray
 
-from assignments.matching.adapter import free_hours, week_of
-from pool.models import Member, MemberCompetency, RoleExperience
+from assignments.matching.adapter import (
+    MEMBER_TABLES,
+    MemberSide,
+    RequestSide,
+    free_hours,
+    member_side_of,
+    member_tables,
+    open_role_requests,
+    week_of,
+)
+from pool.models import Member, RoleExperience
 
 QUARTER_WEEKS = 13
 # Hours are kept to one decimal; float32 sums need a little room.
@@ -47,51 +66,68 @@ class Supply:
     people: int
 
 
+# The fields of _Rows with one entry per member; the others are MEMBER_TABLES, with one
+# row per entry whose first column is the member's id.
+_PER_MEMBER = ("member_ids", "revisions", "organisation_ids", "shareable", "free")
+
+
 @dataclass(frozen=True)
 class _Rows:
     """What the database holds on some members; members sorted by id."""
 
     member_ids: NDArray[np.int64]
     revisions: NDArray[np.int64]
-    mean_free: NDArray[np.float64]  # mean over the quarter of each week's free hours, ≥ 0
-    held_member_ids: NDArray[np.int64]  # their competencies: member, competency, level
-    held_competency_ids: NDArray[np.int64]
-    held_levels: NDArray[np.int8]
-    experienced_member_ids: NDArray[np.int64]  # their roles of at least some experience
-    experienced_role_ids: NDArray[np.int64]
+    organisation_ids: NDArray[np.int64]
+    shareable: NDArray[np.bool_]
+    free: NDArray[np.float32]  # members × weeks from the first week; < 0 when overbooked
+    held: NDArray[np.int64]  # member, competency, level
+    goals: NDArray[np.int64]  # member, competency, target level
+    roles: NDArray[np.int64]  # member, role, experience, preference
 
 
 @dataclass(frozen=True)
 class PoolSnapshot:
-    """Every member read so far, as of their revision, for the quarter from `first_week`,
-    with the axes the sums need worked out once."""
+    """Every member read so far, as of their revision, for the weeks from `first_week`.
+
+    Never changed in place: `updated` makes a new one. The axes that the sums and matching
+    need are worked out on first use.
+    """
 
     first_week: date
     rows: _Rows
-    # Positions in rows.member_ids of the competency and role rows' members.
-    held_at: NDArray[np.intp]
-    experienced_at: NDArray[np.intp]
-    # The competencies held and the roles known, and each row's place: for a competency
-    # row, its competency's position times LEVELS plus its level.
-    competency_ids: NDArray[np.int64]
-    held_code: NDArray[np.intp]
-    role_ids: NDArray[np.int64]
-    experienced_index: NDArray[np.intp]
 
-    @classmethod
-    def of(cls, first_week: date, rows: _Rows) -> PoolSnapshot:
-        competency_ids, competency_index = np.unique(rows.held_competency_ids, return_inverse=True)
-        role_ids, role_index = np.unique(rows.experienced_role_ids, return_inverse=True)
-        return cls(
-            first_week=first_week,
-            rows=rows,
-            held_at=np.searchsorted(rows.member_ids, rows.held_member_ids),
-            experienced_at=np.searchsorted(rows.member_ids, rows.experienced_member_ids),
-            competency_ids=competency_ids,
-            held_code=competency_index * LEVELS + rows.held_levels,
-            role_ids=role_ids,
-            experienced_index=role_index,
-        )
+    @property
+    def weeks(self) -> int:
+        return self.rows.free.shape[1]
+
+    @cached_property
+    def mean_free(self) -> NDArray[np.float64]:
+        """Per member, the mean over the quarter of each week's free hours, at least 0."""
+        quarter = self.rows.free[:, :QUARTER_WEEKS]
+        return np.maximum(quarter, 0).mean(axis=1, dtype=np.float64)
+
+    @cached_property
+    def _table_at(self) -> dict[str, NDArray[np.intp]]:
+        """Per table, the positions in rows.member_ids of its rows' members."""
+        return {
+            name: np.searchsorted(self.rows.member_ids, getattr(self.rows, name)[:, 0])
+            for name in MEMBER_TABLES
+        }
+
+    @cached_property
+    def _competency_axis(self) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+        """The competencies held, and each competency row's place: its competency's
+        position times LEVELS plus its level."""
+        ids, index = np.unique(self.rows.held[:, 1], return_inverse=True)
+        return ids, index * LEVELS + self.rows.held[:, 2]
+
+    @cached_property
+    def _experienced(self) -> tuple[NDArray[np.intp], NDArray[np.int64], NDArray[np.intp]]:
+        """Of the roles of at least some experience: the rows' members' positions, the
+        roles, and each row's role's position among them."""
+        some = self.rows.roles[:, 2] >= RoleExperience.Experience.SOME
+        role_ids, index = np.unique(self.rows.roles[some, 1], return_inverse=True)
+        return self._table_at["roles"][some], role_ids, index
 
     def stale(
         self, member_ids: NDArray[np.int64], revisions: NDArray[np.int64]
@@ -104,64 +140,100 @@ class PoolSnapshot:
         return member_ids[~(known & (self.rows.revisions[index] == revisions))]
 
     def updated(self, asked: NDArray[np.int64], rows: _Rows) -> PoolSnapshot:
-        """This snapshot with the members `asked` for read again into `rows`: replaced,
-        added when new, left out when `rows` lacks them (they are gone)."""
+        """This snapshot with the members `asked` for read again into `rows` (over the
+        same weeks): replaced, added when new, left out when `rows` lacks them (they are
+        gone)."""
         old = self.rows
         keep = ~np.isin(old.member_ids, asked)
-        keep_held = ~np.isin(old.held_member_ids, asked)
-        keep_experienced = ~np.isin(old.experienced_member_ids, asked)
-        member_ids = np.concatenate([old.member_ids[keep], rows.member_ids])
-        order = np.argsort(member_ids, kind="stable")
-        return PoolSnapshot.of(
-            self.first_week,
-            _Rows(
-                member_ids=member_ids[order],
-                revisions=np.concatenate([old.revisions[keep], rows.revisions])[order],
-                mean_free=np.concatenate([old.mean_free[keep], rows.mean_free])[order],
-                held_member_ids=np.concatenate(
-                    [old.held_member_ids[keep_held], rows.held_member_ids]
-                ),
-                held_competency_ids=np.concatenate(
-                    [old.held_competency_ids[keep_held], rows.held_competency_ids]
-                ),
-                held_levels=np.concatenate([old.held_levels[keep_held], rows.held_levels]),
-                experienced_member_ids=np.concatenate(
-                    [old.experienced_member_ids[keep_experienced], rows.experienced_member_ids]
-                ),
-                experienced_role_ids=np.concatenate(
-                    [old.experienced_role_ids[keep_experienced], rows.experienced_role_ids]
-                ),
-            ),
-        )
+        order = np.argsort(np.concatenate([old.member_ids[keep], rows.member_ids]), kind="stable")
+        fields = {
+            name: np.concatenate([getattr(old, name)[keep], getattr(rows, name)])[order]
+            for name in _PER_MEMBER
+        }
+        for name in MEMBER_TABLES:
+            table = getattr(old, name)
+            fields[name] = np.concatenate(
+                [table[~np.isin(table[:, 0], asked)], getattr(rows, name)]
+            )
+        return PoolSnapshot(self.first_week, _Rows(**fields))
 
     def free_of(self, member_ids: NDArray[np.int64]) -> NDArray[np.float64]:
         """Mean free hours per member of the snapshot: those of `member_ids` (sorted, all
         in the snapshot), zero for everyone else."""
         hours = np.zeros(len(self.rows.member_ids))
         at = np.searchsorted(self.rows.member_ids, member_ids)
-        hours[at] = self.rows.mean_free[at]
+        hours[at] = self.mean_free[at]
         return hours
 
     def role_supply(self, *, free: NDArray[np.float64], roles: list[int]) -> dict[int, Supply]:
         """Per role: the members with at least some experience in it."""
-        hours, people = _sums(self.experienced_index, free[self.experienced_at], len(self.role_ids))
-        return {role_id: _supply_at(self.role_ids, role_id, hours, people) for role_id in roles}
+        experienced_at, role_ids, index = self._experienced
+        hours, people = _sums(index, free[experienced_at], len(role_ids))
+        return {role_id: _supply_at(role_ids, role_id, hours, people) for role_id in roles}
 
     def competency_supply(
         self, *, free: NDArray[np.float64], asked: list[tuple[int, int]]
     ) -> dict[tuple[int, int], Supply]:
         """Per (competency, minimum level): the members who hold it at that level or higher."""
-        count = len(self.competency_ids)
-        hours, people = _sums(self.held_code, free[self.held_at], count * LEVELS)
+        competency_ids, code = self._competency_axis
+        count = len(competency_ids)
+        hours, people = _sums(code, free[self._table_at["held"]], count * LEVELS)
         # At a level or higher: the sums per level, added up from the highest level down.
         hours = np.flip(np.flip(hours.reshape(count, LEVELS), 1).cumsum(axis=1), 1)
         people = np.flip(np.flip(people.reshape(count, LEVELS), 1).cumsum(axis=1), 1)
         return {
             (competency_id, level): _supply_at(
-                self.competency_ids, competency_id, hours[:, level], people[:, level]
+                competency_ids, competency_id, hours[:, level], people[:, level]
             )
             for competency_id, level in asked
         }
+
+    @cached_property
+    def _by_column(self) -> dict[str, tuple[NDArray[np.intp], NDArray[np.int64]]]:
+        """Per table, its rows in the order of their competency or role, and those ids."""
+        by_column = {}
+        for name in MEMBER_TABLES:
+            column = getattr(self.rows, name)[:, 1]
+            order = np.argsort(column, kind="stable")
+            by_column[name] = order, column[order]
+        return by_column
+
+    def _on_axis(self, name: str, axis_ids: NDArray[np.int64]) -> NDArray[np.intp]:
+        """The rows of a table whose competency or role is on the (sorted) axis."""
+        order, column = self._by_column[name]
+        low = np.searchsorted(column, axis_ids, "left")
+        high = np.searchsorted(column, axis_ids, "right")
+        return np.concatenate([order[a:b] for a, b in zip(low, high, strict=True)] + [order[:0]])
+
+    def member_side(self, member_ids: NDArray[np.int64], *, side: RequestSide) -> MemberSide:
+        """What matching reads of `member_ids` (sorted, all in the snapshot) on the axes
+        of `side`, as `adapter.member_side` reads it from the database. Needs side.weeks
+        <= self.weeks."""
+        rows = self.rows
+        everyone = len(member_ids) == len(rows.member_ids)
+        at = slice(None) if everyone else np.searchsorted(rows.member_ids, member_ids)
+        # Each snapshot member's row in the result; -1 for those left out.
+        place = np.full(len(rows.member_ids), -1, dtype=np.intp)
+        place[at] = np.arange(len(member_ids))
+        tables, places = {}, {}
+        for name, axis_ids in (
+            ("held", side.competency_ids),
+            ("goals", side.competency_ids),
+            ("roles", side.role_ids),
+        ):
+            # Only the rows on the request's axes: a few thousand of 170,000 competencies.
+            picked = self._on_axis(name, axis_ids)
+            tables[name] = getattr(rows, name)[picked]
+            places[name] = place[self._table_at[name][picked]]
+        return member_side_of(
+            member_ids=member_ids,
+            organisation_ids=rows.organisation_ids[at],
+            shareable=rows.shareable[at],
+            free=rows.free[at, : side.weeks],
+            tables=tables,
+            rows=places,
+            side=side,
+        )
 
 
 def _supply_at(
@@ -194,80 +266,117 @@ def _sums(
     )
 
 
-def _read(*, first_week: date, member_ids: list[int] | None) -> _Rows:
-    """Read some members (everyone for None): six queries."""
+def _read(*, first_week: date, weeks: int, member_ids: list[int] | None) -> _Rows:
+    """Read some members (everyone for None): seven queries."""
     in_scope = Q() if member_ids is None else Q(member_id__in=member_ids)
     members = Member.objects.order_by()
     if member_ids is not None:
         members = members.filter(pk__in=member_ids)
-    rows = sorted(members.values_list("pk", "revision", "pool_hours"))
+    rows = sorted(
+        members.values_list("pk", "revision", "organisation_id", "shareable", "pool_hours")
+    )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
-    free = free_hours(ids, [row[2] for row in rows], in_scope, first_week, QUARTER_WEEKS)
-    held = np.array(
-        MemberCompetency.objects.filter(in_scope)
-        .order_by()
-        .values_list("member_id", "competency_id", "level"),
-        dtype=np.int64,
-    ).reshape(-1, 3)
-    experienced = np.array(
-        RoleExperience.objects.filter(in_scope, experience__gte=RoleExperience.Experience.SOME)
-        .order_by()
-        .values_list("member_id", "role_id"),
-        dtype=np.int64,
-    ).reshape(-1, 2)
     # Reading everyone, a member may join between the queries: only those read count.
-    held = held[np.isin(held[:, 0], ids)]
-    experienced = experienced[np.isin(experienced[:, 0], ids)]
+    tables = {name: t[np.isin(t[:, 0], ids)] for name, t in member_tables(in_scope).items()}
     return _Rows(
         member_ids=ids,
         revisions=np.array([row[1] for row in rows], dtype=np.int64),
-        mean_free=np.maximum(free, 0).mean(axis=1, dtype=np.float64),
-        held_member_ids=held[:, 0],
-        held_competency_ids=held[:, 1],
-        held_levels=held[:, 2].astype(np.int8),
-        experienced_member_ids=experienced[:, 0],
-        experienced_role_ids=experienced[:, 1],
+        organisation_ids=np.array([row[2] for row in rows], dtype=np.int64),
+        shareable=np.array([row[3] for row in rows], dtype=bool),
+        free=free_hours(ids, [row[4] for row in rows], in_scope, first_week, weeks),
+        **tables,
     )
 
 
-# This process's snapshot, by the first week of its quarter (only the current one is kept);
-# replaced whole, never changed in place.
+def _weeks_to_read(first_week: date, weeks: int) -> int:
+    """At least `weeks`, and on to the end of the last open role request, in whole
+    quarters: a request recompute then seldom finds the snapshot short."""
+    last = open_role_requests(today=first_week).aggregate(last=Max("end"))["last"]
+    if last is not None:
+        weeks = max(weeks, (week_of(last) - first_week).days // 7 + 1)
+    return max(1, -(-weeks // QUARTER_WEEKS)) * QUARTER_WEEKS
+
+
+def _everyone(first_week: date, weeks: int) -> PoolSnapshot:
+    return PoolSnapshot(first_week, _read(first_week=first_week, weeks=weeks, member_ids=None))
+
+
+# This process's snapshot, by its first week (only the current one is kept); replaced
+# whole, never changed in place.
 _snapshots: dict[date, PoolSnapshot] = {}
+# Per pool queried (its SQL and parameters), as last found current in the snapshot: its
+# size, the sum of its ids and the sum of its revisions, and its ids. Revisions only
+# grow and new members get higher ids, so equal sums mean the same members at the same
+# revisions.
+_pools: dict[tuple, tuple[tuple[int, int, int], NDArray[np.int64]]] = {}
+KEEP_POOLS = 100
+
+
+def _pool_key(pool: QuerySet[Member]) -> tuple | None:
+    try:
+        key = pool.query.sql_with_params()
+        hash(key)
+    except (EmptyResultSet, TypeError):
+        return None
+    return key
+
+
+def _sums_of(member_ids: NDArray[np.int64], revisions: NDArray[np.int64]) -> tuple[int, int, int]:
+    return len(member_ids), int(member_ids.sum()), int(revisions.sum())
 
 
 def pool_snapshot(
-    *, pool: QuerySet[Member], first_week: date
+    *, pool: QuerySet[Member], first_week: date, weeks: int = QUARTER_WEEKS
 ) -> tuple[PoolSnapshot, NDArray[np.int64]]:
-    """A snapshot current for every member of `pool`, and their ids (sorted).
+    """A snapshot current for every member of `pool` over at least `weeks` weeks from
+    `first_week`, and the pool's ids (sorted).
 
-    One query when no member changed; six more to read the members whose revision moved,
-    or everyone in a new week (or in a new process).
+    One query when no member changed; for a pool seen before, one more to find who did,
+    then seven to read the members whose revision moved, and eight to read everyone: in a
+    new week, for more weeks than read so far, or in a new process.
     """
+    pool = pool.order_by()
+    snapshot = _snapshots.get(first_week)
+    if snapshot is None or snapshot.weeks < weeks:
+        snapshot = None
+        _snapshots.clear()
+        _pools.clear()
+    key = _pool_key(pool)
+    known = _pools.get(key) if snapshot is not None else None
+    if known is not None:
+        # Three sums instead of every id and revision: 1 ms against 9 at 20,000 members.
+        sums = pool.aggregate(count=Count("pk"), ids=Sum("pk"), revisions=Sum("revision"))
+        if (sums["count"], sums["ids"] or 0, sums["revisions"] or 0) == known[0]:
+            return snapshot, known[1]
     # As two arrays in one row: a row per member costs more to fetch than to find.
-    scope = pool.order_by().aggregate(ids=ArrayAgg("pk"), revisions=ArrayAgg("revision"))
+    scope = pool.aggregate(ids=ArrayAgg("pk"), revisions=ArrayAgg("revision"))
     member_ids = np.array(scope["ids"] or [], dtype=np.int64)  # None for an empty pool
     order = np.argsort(member_ids)
     revisions = np.array(scope["revisions"] or [], dtype=np.int64)[order]
     member_ids = member_ids[order]
-    snapshot = _snapshots.get(first_week)
     if snapshot is None:
-        snapshot = PoolSnapshot.of(first_week, _read(first_week=first_week, member_ids=None))
-        _snapshots.clear()
+        snapshot = _everyone(first_week, _weeks_to_read(first_week, weeks))
     stale = snapshot.stale(member_ids, revisions)
     if len(stale) > REREAD_ALL_ABOVE:
-        snapshot = PoolSnapshot.of(first_week, _read(first_week=first_week, member_ids=None))
+        snapshot = _everyone(first_week, snapshot.weeks)
     elif len(stale):
-        snapshot = snapshot.updated(stale, _read(first_week=first_week, member_ids=stale.tolist()))
+        read = _read(first_week=first_week, weeks=snapshot.weeks, member_ids=stale.tolist())
+        snapshot = snapshot.updated(stale, read)
     _snapshots[first_week] = snapshot
     # A member deleted since the first query is not in the snapshot, nor in the pool.
-    return snapshot, member_ids[_index_in(snapshot.rows.member_ids, member_ids)[1]]
+    present = _index_in(snapshot.rows.member_ids, member_ids)[1]
+    if key is not None and present.all():
+        if len(_pools) >= KEEP_POOLS:
+            _pools.clear()
+        _pools[key] = (_sums_of(member_ids, revisions), member_ids)
+    return snapshot, member_ids[present]
 
 
 def pool_snapshot_warm(*, today: date) -> None:
-    """Read everyone into this process's snapshot for the quarter from `today`'s week,
-    unless it holds one already. Six queries; views then read only what changed."""
+    """Read everyone into this process's snapshot from `today`'s week, unless it holds
+    one already; views then read only what changed."""
     first_week = week_of(today)
     if first_week not in _snapshots:
-        snapshot = PoolSnapshot.of(first_week, _read(first_week=first_week, member_ids=None))
         _snapshots.clear()
-        _snapshots[first_week] = snapshot
+        _pools.clear()
+        _snapshots[first_week] = _everyone(first_week, _weeks_to_read(first_week, QUARTER_WEEKS))

@@ -37,6 +37,7 @@ def fresh_pool_snapshot():
     """Tests write members' data directly, without the revision bump services make: each
     test starts like a new process, with no snapshot of the pool."""
     pool_supply._snapshots.clear()
+    pool_supply._pools.clear()
 
 
 @pytest.fixture

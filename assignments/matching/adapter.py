@@ -2,13 +2,15 @@
 
 The axes of a loaded problem are only what the requests in scope need: the competencies
 they ask for, their roles, and the weeks from this week to the last week of any of them.
-So loading one request against the whole pool reads a few columns of it, not all of it.
+So one request against the whole pool makes arrays a few columns wide. A recompute of one
+request takes the whole pool from pool_supply's per-process snapshot rather than from the
+database (see services._against_the_pool).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -37,6 +39,8 @@ from pool.models import (
 )
 
 NEUTRAL_PREFERENCE = RoleExperience.Preference.NEUTRAL
+# Read the rows of up to this many members by their ids rather than by a subquery.
+FEW_MEMBERS = 100
 WORKDAYS = 5
 
 
@@ -80,6 +84,15 @@ def _row_of(member_ids: NDArray[np.int64], member_id: int) -> int | None:
     return row if row < len(member_ids) and member_ids[row] == member_id else None
 
 
+def _rows_in(member_ids: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.intp]:
+    """The rows of members in a sorted id axis; -1 for those not on it (who joined after
+    the axis was read)."""
+    if not len(member_ids):
+        return np.full(len(values), -1, dtype=np.intp)
+    rows = np.minimum(np.searchsorted(member_ids, values), len(member_ids) - 1)
+    return np.where(member_ids[rows] == values, rows, -1)
+
+
 def _week_range(first_week: date, start: date, end: date, weeks: int) -> tuple[int, int]:
     """Half-open week positions of an inclusive date range, clipped to the horizon."""
     low = max(0, (week_of(start) - first_week).days // 7)
@@ -107,6 +120,28 @@ class RequestSide:
     open_to_development: NDArray[np.bool_]
     organisation_ids: NDArray[np.int64]
     weeks: int
+    # The last Requests built, by the organisation axis it was built on: a side kept
+    # across recomputes (open_requests_side) then keeps the core's preparation too.
+    _built: dict[bytes, Requests] = field(default_factory=dict, compare=False, repr=False)
+
+    def requests_on(self, organisation_ids: NDArray[np.int64]) -> Requests:
+        """These requests as the core takes them, on the given (sorted) organisation axis."""
+        key = organisation_ids.tobytes()
+        built = self._built.get(key)
+        if built is None:
+            built = Requests(
+                min_levels=self.min_levels,
+                required=self.required,
+                role=self.role,
+                hours=self.hours,
+                week_start=self.week_ranges[:, 0],
+                week_end=self.week_ranges[:, 1],
+                open_to_development=self.open_to_development,
+                organisation=np.searchsorted(organisation_ids, self.organisation_ids),
+            )
+            self._built.clear()
+            self._built[key] = built
+        return built
 
 
 def request_side(*, requests: QuerySet[RoleRequest], first_week: date) -> RequestSide:
@@ -181,16 +216,135 @@ def open_requests_side(*, today: date) -> RequestSide:
     return side
 
 
+def spread(
+    shape: tuple[int, int],
+    rows: NDArray[np.intp],
+    column_ids: NDArray[np.int64],
+    axis_ids: NDArray[np.int64],
+    values: NDArray,
+    *,
+    empty: int = 0,
+) -> NDArray[np.int8]:
+    """An int8 matrix of `shape` holding `values` at (row, position of the column id on the
+    sorted `axis_ids`); entries whose row is -1 or whose column is not on the axis are left
+    out, and cells without an entry hold `empty`."""
+    matrix = np.full(shape, empty, dtype=np.int8)
+    if len(axis_ids) and len(rows):
+        columns = np.minimum(np.searchsorted(axis_ids, column_ids), len(axis_ids) - 1)
+        kept = (rows >= 0) & (axis_ids[columns] == column_ids)
+        matrix[rows[kept], columns[kept]] = values[kept]
+    return matrix
+
+
+@dataclass(frozen=True)
+class MemberSide:
+    """Everything scoring reads of the members in scope, on the competency and role axes
+    and the weeks of a RequestSide; rows follow `member_ids` (sorted)."""
+
+    member_ids: NDArray[np.int64]
+    organisation_ids: NDArray[np.int64]
+    shareable: NDArray[np.bool_]
+    levels: NDArray[np.int8]
+    learning_targets: NDArray[np.int8]
+    role_experience: NDArray[np.int8]
+    role_preference: NDArray[np.int8]
+    free_hours: NDArray[np.float32]
+
+
+# What scoring reads of members besides their own row: per table, the model and the
+# columns, the member's id first.
+MEMBER_TABLES = {
+    "held": (MemberCompetency, ("member_id", "competency_id", "level")),
+    "goals": (LearningGoal, ("member_id", "competency_id", "target_level")),
+    "roles": (RoleExperience, ("member_id", "role_id", "experience", "preference")),
+}
+
+
+def member_tables(in_scope: Q) -> dict[str, NDArray[np.int64]]:
+    """The rows of MEMBER_TABLES for the members `in_scope`, as integer arrays: three
+    queries."""
+    tables = {}
+    for name, (model, fields) in MEMBER_TABLES.items():
+        rows = list(model.objects.filter(in_scope).order_by().values_list(*fields))
+        tables[name] = np.array(rows, dtype=np.int64).reshape(-1, len(fields))
+    return tables
+
+
+def member_side(*, members: QuerySet[Member], side: RequestSide, first_week: date) -> MemberSide:
+    """Read what scoring needs of `members` on the axes of `side`: six queries.
+
+    A whole pool is cheaper from pool_supply's snapshot (PoolSnapshot.member_side).
+    """
+    member_rows = sorted(
+        members.order_by().values_list("pk", "organisation_id", "shareable", "pool_hours")
+    )
+    member_ids = np.array([row[0] for row in member_rows], dtype=np.int64)
+    # A few members by id (a recompute of one), more by the query that chose them.
+    in_scope = (
+        Q(member_id__in=member_ids.tolist())
+        if len(member_ids) <= FEW_MEMBERS
+        else Q(member__in=members.values("pk"))
+    )
+    # All the members' rows, also of competencies and roles no request in scope asks
+    # for (spread leaves those out): a list of every competency asked costs more to send.
+    tables = member_tables(in_scope)
+    return member_side_of(
+        member_ids=member_ids,
+        organisation_ids=np.array([row[1] for row in member_rows], dtype=np.int64),
+        shareable=np.array([row[2] for row in member_rows], dtype=bool),
+        free=free_hours(
+            member_ids, [row[3] for row in member_rows], in_scope, first_week, side.weeks
+        ),
+        tables=tables,
+        rows={name: _rows_in(member_ids, table[:, 0]) for name, table in tables.items()},
+        side=side,
+    )
+
+
+def member_side_of(
+    *,
+    member_ids: NDArray[np.int64],
+    organisation_ids: NDArray[np.int64],
+    shareable: NDArray[np.bool_],
+    free: NDArray[np.float32],
+    tables: dict[str, NDArray[np.int64]],
+    rows: dict[str, NDArray[np.intp]],
+    side: RequestSide,
+) -> MemberSide:
+    """A MemberSide from the members' rows and MEMBER_TABLES, on the axes of `side`.
+    `rows` gives, per table, the row of each entry's member (-1: left out)."""
+    by_competency = (len(member_ids), len(side.competency_ids))
+    by_role = (len(member_ids), len(side.role_ids))
+    held, goals, roles = tables["held"], tables["goals"], tables["roles"]
+    competency_ids, role_ids = side.competency_ids, side.role_ids
+    return MemberSide(
+        member_ids=member_ids,
+        organisation_ids=organisation_ids,
+        shareable=shareable,
+        levels=spread(by_competency, rows["held"], held[:, 1], competency_ids, held[:, 2]),
+        learning_targets=spread(
+            by_competency, rows["goals"], goals[:, 1], competency_ids, goals[:, 2]
+        ),
+        role_experience=spread(by_role, rows["roles"], roles[:, 1], role_ids, roles[:, 2]),
+        role_preference=spread(
+            by_role, rows["roles"], roles[:, 1], role_ids, roles[:, 3], empty=NEUTRAL_PREFERENCE
+        ),
+        free_hours=free,
+    )
+
+
 def load_problem(
     *,
     requests: QuerySet[RoleRequest] | RequestSide,
-    members: QuerySet[Member],
+    members: QuerySet[Member] | MemberSide,
     today: date,
     weights: Weights | None = None,
 ) -> LoadedProblem:
     """Read everything scoring needs for `members` × `requests`, in a fixed number of queries.
 
-    `requests` may be a queryset, or a RequestSide already loaded (open_requests_side).
+    `requests` may be a queryset, or a RequestSide already loaded (open_requests_side);
+    `members` a queryset, or a MemberSide already loaded on that RequestSide's axes
+    (pool_supply's PoolSnapshot.member_side).
     """
     first_week = week_of(today)
     side = (
@@ -198,74 +352,29 @@ def load_problem(
         if isinstance(requests, RequestSide)
         else request_side(requests=requests, first_week=first_week)
     )
-    competency_ids, role_ids, weeks = side.competency_ids, side.role_ids, side.weeks
-
-    member_rows = sorted(
-        members.order_by().values_list("pk", "organisation_id", "shareable", "pool_hours")
+    people = (
+        members
+        if isinstance(members, MemberSide)
+        else member_side(members=members, side=side, first_week=first_week)
     )
-    member_ids = np.array([row[0] for row in member_rows], dtype=np.int64)
     organisation_rows = sorted(Organisation.objects.order_by().values_list("pk", "shares_members"))
     organisation_ids = np.array([row[0] for row in organisation_rows], dtype=np.int64)
-    in_scope = Q(member__in=members.values("pk"))
-
-    M, C, K = len(member_ids), len(competency_ids), len(role_ids)
-    levels = np.zeros((M, C), dtype=np.int8)
-    targets = np.zeros((M, C), dtype=np.int8)
-    for model, field, matrix in (
-        (MemberCompetency, "level", levels),
-        (LearningGoal, "target_level", targets),
-    ):
-        held = list(
-            model.objects.filter(in_scope, competency_id__in=competency_ids.tolist())
-            .order_by()
-            .values_list("member_id", "competency_id", field)
-        )
-        if held:
-            matrix[
-                _positions(member_ids, (h[0] for h in held)),
-                _positions(competency_ids, (h[1] for h in held)),
-            ] = [h[2] for h in held]
-
-    experience = np.zeros((M, K), dtype=np.int8)
-    preference = np.full((M, K), NEUTRAL_PREFERENCE, dtype=np.int8)
-    role_rows = list(
-        RoleExperience.objects.filter(in_scope, role_id__in=role_ids.tolist())
-        .order_by()
-        .values_list("member_id", "role_id", "experience", "preference")
-    )
-    if role_rows:
-        rows = _positions(member_ids, (r[0] for r in role_rows))
-        cols = _positions(role_ids, (r[1] for r in role_rows))
-        experience[rows, cols] = [r[2] for r in role_rows]
-        preference[rows, cols] = [r[3] for r in role_rows]
-
-    free = free_hours(member_ids, [row[3] for row in member_rows], in_scope, first_week, weeks)
-
     problem = MatchProblem(
         members=Members(
-            levels=levels,
-            role_experience=experience,
-            role_preference=preference,
-            learning_targets=targets,
-            free_hours=free,
-            organisation=_positions(organisation_ids, (row[1] for row in member_rows)),
-            shareable=np.array([row[2] for row in member_rows], dtype=bool),
+            levels=people.levels,
+            role_experience=people.role_experience,
+            role_preference=people.role_preference,
+            learning_targets=people.learning_targets,
+            free_hours=people.free_hours,
+            organisation=np.searchsorted(organisation_ids, people.organisation_ids),
+            shareable=people.shareable,
         ),
-        requests=Requests(
-            min_levels=side.min_levels,
-            required=side.required,
-            role=side.role,
-            hours=side.hours,
-            week_start=side.week_ranges[:, 0],
-            week_end=side.week_ranges[:, 1],
-            open_to_development=side.open_to_development,
-            organisation=np.searchsorted(organisation_ids, side.organisation_ids),
-        ),
+        requests=side.requests_on(organisation_ids),
         org_shares=np.array([row[1] for row in organisation_rows], dtype=bool),
         weights=weights or weights_current(),
     )
     return LoadedProblem(
-        problem, member_ids, side.request_ids, competency_ids, role_ids, first_week
+        problem, people.member_ids, side.request_ids, side.competency_ids, side.role_ids, first_week
     )
 
 

@@ -165,6 +165,10 @@ class Requests:
             _require(getattr(self, name).shape == (r,), f"{name} must have one entry per request")
         _require(bool(np.all(self.hours > 0)), "hours must be positive")
         _require(bool(np.all(self.week_end > self.week_start)), "week_end must exceed week_start")
+        # All requests prepared for scoring, per weights and sharing (_all_requests): built
+        # once for a Requests kept across recomputes, as the adapter keeps the open ones.
+        # The arrays must not change after construction.
+        object.__setattr__(self, "_prepared", {})
 
 
 # The five parts of a score, and the two factors that weigh competencies within one.
@@ -443,8 +447,12 @@ def _min_free(
 
     Requests share few distinct week ranges, so the minimum is taken once per range.
     """
-    ranges, inverse = np.unique(np.column_stack([start, end]), axis=0, return_inverse=True)
-    per_range = np.empty((len(ranges), free.shape[1]), dtype=np.float32)
+    # One integer per range: np.unique over rows (axis=0) is several times slower.
+    keys, inverse = np.unique(
+        start.astype(np.int64) << 32 | end.astype(np.int64), return_inverse=True
+    )
+    per_range = np.empty((len(keys), free.shape[1]), dtype=np.float32)
+    ranges = zip((keys >> 32).tolist(), (keys & 0xFFFFFFFF).tolist(), strict=True)
     for i, (a, b) in enumerate(ranges):
         per_range[i] = free[a:b].min(axis=0)
     return per_range[inverse.reshape(-1)]
@@ -472,6 +480,18 @@ def _score(
     return total, (free > 0) & (same_organisation | shared)
 
 
+def _all_requests(problem: MatchProblem) -> _RequestSide:
+    """Every request of the problem prepared for scoring; kept on its Requests."""
+    key = (problem.weights, problem.org_shares.tobytes())
+    prepared = problem.requests._prepared  # type: ignore[attr-defined]
+    side = prepared.get(key)
+    if side is None:
+        side = _RequestSide.build(problem, np.arange(problem.requests.role.shape[0]))
+        prepared.clear()
+        prepared[key] = side
+    return side
+
+
 def _indices(selection: ArrayLike | None, size: int) -> NDArray[np.intp]:
     if selection is None:
         return np.arange(size)
@@ -496,7 +516,7 @@ def score_block(
     request_index = _indices(requests, problem.requests.role.shape[0])
     scores, candidate = _score(
         _MemberSide.build(problem, member_index),
-        _RequestSide.build(problem, request_index),
+        _all_requests(problem) if requests is None else _RequestSide.build(problem, request_index),
         problem.weights,
     )
     scores[~candidate] = np.nan

@@ -247,9 +247,9 @@ def test_shortages_in_constant_queries(
     client.force_login(hr_user)
     # session, user, groups, requests, needs, the pool's members and their revisions,
     # unread notifications, the filter's organisations, session save (3); and in a process
-    # that has not read the pool yet: members, availability, leave, inzet, competencies,
-    # role experience
-    with django_assert_num_queries(17):
+    # that has not read the pool yet: the weeks up to the last open request, members,
+    # availability, leave, inzet, competencies, learning goals, role experience
+    with django_assert_num_queries(19):
         response = client.get(reverse("hr:shortages"))
     assert response.context["report"].roles[0].supply_people == 0
     with django_assert_num_queries(8):  # the session was renewed a moment ago

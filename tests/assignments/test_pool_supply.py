@@ -234,33 +234,37 @@ def test_reads_only_what_changed(
 ):
     members = [qualified(served, role, competency) for _ in range(5)]
     pool = members_in_pool_of(user=hr_user)
-    # The pool's ids and revisions; everyone's hours, competencies and roles: members,
-    # availability, leave, inzet, competencies, role experience.
-    with django_assert_num_queries(7):
+    # The pool's ids and revisions; the weeks up to the last open request; everyone's
+    # hours, competencies, learning goals and roles: members, availability, leave, inzet,
+    # competencies, learning goals, roles.
+    with django_assert_num_queries(9):
         snapshot, member_ids = pool_supply.pool_snapshot(pool=pool, first_week=MONDAY)
     assert member_ids.tolist() == sorted(m.pk for m in members)
     with django_assert_num_queries(1):
         assert pool_supply.pool_snapshot(pool=pool, first_week=MONDAY)[0] is snapshot
 
     member_competency_add(member=members[2], competency=CompetencyFactory(), level=1)
-    with django_assert_num_queries(7):  # the same, of the one member who changed
+    # The pool's sums, which no longer match, its ids and revisions, and the seven reads
+    # of the one member who changed.
+    with django_assert_num_queries(9):
         changed, _ids = pool_supply.pool_snapshot(pool=pool, first_week=MONDAY)
-    assert len(changed.rows.held_member_ids) == len(snapshot.rows.held_member_ids) + 1
-    with django_assert_num_queries(7):  # a new week: everyone again
+    assert len(changed.rows.held) == len(snapshot.rows.held) + 1
+    with django_assert_num_queries(9):  # a new week: everyone again
         pool_supply.pool_snapshot(pool=pool, first_week=MONDAY + timedelta(weeks=1))
 
 
 def test_a_web_worker_reads_the_snapshot_as_it_starts(
     hr_user, served, role, competency, open_request, django_assert_num_queries
 ):
-    """gunicorn's post_worker_init reads everyone (six queries), so the first Tekorten
-    view asks only who is in the pool, and the figures are those of a fresh read."""
+    """gunicorn's post_worker_init reads everyone (the end of the last open request, then
+    seven queries), so the first Tekorten view asks only who is in the pool, and the
+    figures are those of a fresh read."""
     from config import gunicorn
 
     members = [qualified(served, role, competency) for _ in range(3)]
     expected = shortages(user=hr_user, today=TODAY)
     pool_supply._snapshots.clear()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         gunicorn.post_worker_init(worker=None)
     warmed = pool_supply._snapshots[MONDAY]
     assert warmed.rows.member_ids.tolist() == sorted(m.pk for m in members)

@@ -138,6 +138,24 @@ def test_block_of_a_subset_matches_the_full_block():
     np.testing.assert_array_equal(one_member.scores, full.scores[[1], :])
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_requests_kept_across_problems_score_as_new_ones(seed):
+    """All requests are prepared for scoring once per Requests object (the adapter keeps
+    the open ones); other weights or sharing on the same Requests score as a new one."""
+    problem = random_problem(seed)
+    kept = problem.requests
+    for weights, org_shares in (
+        (problem.weights, problem.org_shares),
+        (Weights(competency=1, role_experience=3, availability=0.5), problem.org_shares),
+        (problem.weights, ~problem.org_shares),
+        (problem.weights, problem.org_shares),
+    ):
+        again = replace(problem, weights=weights, org_shares=org_shares)
+        fresh = replace(again, requests=replace(kept))
+        np.testing.assert_array_equal(score_block(again).scores, score_block(fresh).scores)
+    assert score_block(problem).requests.tolist() == list(range(kept.role.shape[0]))
+
+
 def test_level_below_minimum_counts_partly():
     # Only the competency part varies: level / 4 of its weight 50 out of 90 in total, plus
     # full availability (25). Level 0 counts as 0, never as "all or nothing".

@@ -8,22 +8,41 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from assignments import pool_supply
 from assignments.matching import services
-from assignments.matching.adapter import load_problem, open_role_requests
+from assignments.matching.adapter import load_problem, open_role_requests, week_of
 from assignments.models import Assignment, Match, Opgave, RoleRequest
-from assignments.services import role_request_matches_invalidate
-from pool.models import Member
+from assignments.services import (
+    assignment_accept,
+    assignment_propose,
+    assignment_withdraw,
+    role_request_matches_invalidate,
+)
+from pool.models import Leave, Member
+from pool.services import (
+    RoleExperienceEntry,
+    availability_add,
+    learning_goal_add,
+    leave_add,
+    member_competency_add,
+    member_competency_update,
+    member_details_update,
+    member_role_experience_set,
+)
 from tests.factories import (
     TODAY,
     AssignmentFactory,
     AvailabilityFactory,
     CompetencyFactory,
+    LearningGoalFactory,
     MemberCompetencyFactory,
     MemberFactory,
     OpgaveFactory,
     OrganisationFactory,
+    RoleExperienceFactory,
     RoleRequestCompetencyFactory,
     RoleRequestFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +249,132 @@ def test_member_recompute_sees_a_request_change_after_commit(
         role_request_matches_invalidate(role_request_ids=[scene["request"].pk])
     services.member_matches_recompute(member_id=scene["weak"].pk, today=TODAY)
     assert scores_of(scene["request"])[scene["weak"].pk] > before
+
+
+# --- A request recompute reads the members from this process's snapshot of the pool -----
+
+
+def stored_with_scores(request) -> dict[int, tuple]:
+    return {
+        member_id: (round(score, 6), in_request_top, explanation)
+        for member_id, score, in_request_top, explanation in Match.objects.filter(
+            role_request=request
+        ).values_list("member_id", "score", "in_request_top", "explanation")
+    }
+
+
+def recompute_as_fresh(request) -> dict[int, tuple]:
+    """Recompute from this process's snapshot, and check that a new process, reading every
+    member from the database, stores the same."""
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+    kept = stored_with_scores(request)
+    pool_supply._snapshots.clear()
+    services.request_matches_recompute(role_request_id=request.pk, today=TODAY)
+    assert stored_with_scores(request) == kept
+    return kept
+
+
+def test_the_snapshot_gives_the_arrays_the_database_gives(scene):
+    request = scene["request"]
+    other = CompetencyFactory()
+    RoleRequestCompetencyFactory(role_request=request, competency=other, required=False)
+    outsider = MemberFactory(shareable=True)
+    MemberCompetencyFactory(member=outsider, competency=other, level=2)
+    LearningGoalFactory(member=scene["weak"], competency=scene["competency"], target_level=4)
+    RoleExperienceFactory(member=scene["strong"], role=request.role, experience=3, preference=2)
+    Leave.objects.create(
+        member=scene["weak"], start=request.start, end=request.start + timedelta(days=9)
+    )
+    AvailabilityFactory(
+        member=outsider, start=request.start, end=request.end, hours_per_week=Decimal(4)
+    )
+    requests = RoleRequest.objects.filter(pk=request.pk)
+    read = load_problem(requests=requests, members=Member.objects.all(), today=TODAY)
+    kept = services._against_the_pool(requests, TODAY)
+    assert kept.member_ids.tolist() == read.member_ids.tolist()
+    for name in ("levels", "role_experience", "role_preference", "learning_targets"):
+        assert (getattr(kept.problem.members, name) == getattr(read.problem.members, name)).all()
+    for name in ("free_hours", "organisation", "shareable"):
+        assert (getattr(kept.problem.members, name) == getattr(read.problem.members, name)).all()
+    assert kept.problem.members.learning_targets.any()
+    assert (kept.problem.members.role_preference != 1).any()
+
+
+def test_member_changes_after_the_snapshot_show_in_the_next_request_recompute(scene, hr_user):
+    request, competency = scene["request"], scene["competency"]
+    strong, weak = scene["strong"], scene["weak"]
+    first = recompute_as_fresh(request)
+    assert set(first) == {strong.pk, weak.pk}
+
+    # Each change goes through its service, which moves the member's revision; the
+    # snapshot built above must then hold the member as the database does.
+    member_competency_update(
+        member_competency=weak.competencies.get(competency=competency), level=3, evidence=""
+    )
+    assert recompute_as_fresh(request)[weak.pk][0] > first[weak.pk][0]
+
+    newcomer = MemberFactory(organisation=request.opgave.organisation, user=UserFactory())
+    member_competency_add(member=newcomer, competency=competency, level=4)
+    assert newcomer.pk in recompute_as_fresh(request)
+
+    availability_add(member=strong, start=request.start, end=request.end, hours_per_week=Decimal(4))
+    assert recompute_as_fresh(request)[strong.pk][2]["hours"]["free"] == 4.0
+
+    member_details_update(
+        member=newcomer, email="", unit="", pool_hours=Decimal(10), shareable=False
+    )
+    assert recompute_as_fresh(request)[newcomer.pk][2]["hours"]["free"] == 10.0
+
+    RoleRequest.objects.filter(pk=request.pk).update(open_to_development=True)
+    learning_goal_add(member=weak, competency=competency, target_level=4)
+    assert recompute_as_fresh(request)[weak.pk][2]["parts"]["development"]["value"] == 1.0
+
+    member_role_experience_set(
+        member=weak,
+        entries=[RoleExperienceEntry(role=request.role, experience=3, preference=2)],
+    )
+    assert recompute_as_fresh(request)[weak.pk][2]["role"] == {
+        "role": request.role_id,
+        "experience": 3,
+        "preference": 2,
+    }
+
+    # Booked inzet takes hours; a proposal does not.
+    elsewhere = RoleRequestFactory(
+        opgave=OpgaveFactory(organisation=request.opgave.organisation), hours_per_week=6
+    )
+    inzet = assignment_propose(role_request=elsewhere, member=newcomer, by=hr_user)
+    assert recompute_as_fresh(request)[newcomer.pk][2]["hours"]["free"] == 10.0
+    assignment_accept(assignment=inzet, by=newcomer.user)
+    assert recompute_as_fresh(request)[newcomer.pk][2]["hours"]["free"] == 4.0
+    assignment_withdraw(assignment=inzet, by=hr_user, reason="Andere prioriteit")
+    assert recompute_as_fresh(request)[newcomer.pk][2]["hours"]["free"] == 10.0
+
+    # Leave over the whole request: no free hours, no candidate.
+    leave_add(member=weak, start=request.start, end=request.end)
+    assert weak.pk not in recompute_as_fresh(request)
+
+    Member.objects.filter(pk=strong.pk).delete()
+    assert strong.pk not in recompute_as_fresh(request)
+
+
+def test_a_request_past_the_weeks_read_reads_everyone_again(scene):
+    """The snapshot covers whole quarters; a longer request reads the members again."""
+    request = scene["request"]
+    recompute_as_fresh(request)
+    weeks = pool_supply._snapshots[week_of(TODAY)].weeks
+    longer = RoleRequestFactory(
+        opgave=OpgaveFactory(
+            organisation=request.opgave.organisation,
+            start=request.start,
+            end=TODAY + timedelta(weeks=weeks + 5),
+        )
+    )
+    AvailabilityFactory(
+        member=scene["strong"],
+        start=TODAY + timedelta(weeks=weeks + 1),
+        end=longer.end,
+        hours_per_week=Decimal(2),
+    )
+    assert recompute_as_fresh(longer)[scene["strong"].pk][2]["hours"]["free"] == 2.0
+    assert pool_supply._snapshots[week_of(TODAY)].weeks > weeks
