@@ -46,7 +46,8 @@ def test_autostaff_respects_hours_and_places_already_taken():
     assert outcome.optimal.objective >= outcome.greedy.objective
 
 
-def test_bench_matching_prints_its_figures(capsys):
+def test_bench_matching_prints_its_figures(capsys, committed_db):
+    # committed_db: the command VACUUMs, which cannot run inside a test's transaction.
     call_command("bench_matching", members=30, requests=6, competencies=45, scarce_members=10)
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     for key in (
