@@ -44,6 +44,7 @@ from assignments.matching.adapter import (
     member_side_of,
     member_tables,
     open_role_requests,
+    positions_on,
     week_of,
 )
 from pool.models import Member, RoleExperience
@@ -136,7 +137,7 @@ class PoolSnapshot:
         revision."""
         if not len(self.rows.member_ids):
             return member_ids
-        index, known = _index_in(self.rows.member_ids, member_ids)
+        index, known = positions_on(self.rows.member_ids, member_ids)
         return member_ids[~(known & (self.rows.revisions[index] == revisions))]
 
     def updated(self, asked: NDArray[np.int64], rows: _Rows) -> PoolSnapshot:
@@ -244,16 +245,6 @@ def _supply_at(
     if at == len(ids) or ids[at] != wanted:
         return Supply(0.0, 0)
     return Supply(float(hours[at]), int(people[at]))
-
-
-def _index_in(
-    axis: NDArray[np.int64], values: NDArray[np.int64]
-) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """Each value's position on a sorted axis, and whether it is on it at all."""
-    if not len(axis):
-        return np.zeros(len(values), dtype=np.intp), np.zeros(len(values), dtype=bool)
-    index = np.minimum(np.searchsorted(axis, values), len(axis) - 1)
-    return index, axis[index] == values
 
 
 def _sums(
@@ -364,7 +355,7 @@ def pool_snapshot(
         snapshot = snapshot.updated(stale, read)
     _snapshots[first_week] = snapshot
     # A member deleted since the first query is not in the snapshot, nor in the pool.
-    present = _index_in(snapshot.rows.member_ids, member_ids)[1]
+    present = positions_on(snapshot.rows.member_ids, member_ids)[1]
     if key is not None and present.all():
         if len(_pools) >= KEEP_POOLS:
             _pools.clear()

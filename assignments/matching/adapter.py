@@ -84,13 +84,22 @@ def _row_of(member_ids: NDArray[np.int64], member_id: int) -> int | None:
     return row if row < len(member_ids) and member_ids[row] == member_id else None
 
 
-def _rows_in(member_ids: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.intp]:
+def _member_rows(member_ids: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.intp]:
     """The rows of members in a sorted id axis; -1 for those not on it (who joined after
     the axis was read)."""
-    if not len(member_ids):
-        return np.full(len(values), -1, dtype=np.intp)
-    rows = np.minimum(np.searchsorted(member_ids, values), len(member_ids) - 1)
-    return np.where(member_ids[rows] == values, rows, -1)
+    rows, on_axis = positions_on(member_ids, values)
+    return np.where(on_axis, rows, -1)
+
+
+def positions_on(
+    axis: NDArray[np.int64], values: NDArray[np.int64]
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Each value's position on a sorted id axis, and whether it is on it at all (a
+    position of a value not on it is some valid index, to be masked out)."""
+    if not len(axis):
+        return np.zeros(len(values), dtype=np.intp), np.zeros(len(values), dtype=bool)
+    index = np.minimum(np.searchsorted(axis, values), len(axis) - 1)
+    return index, axis[index] == values
 
 
 def _week_range(first_week: date, start: date, end: date, weeks: int) -> tuple[int, int]:
@@ -229,10 +238,9 @@ def spread(
     sorted `axis_ids`); entries whose row is -1 or whose column is not on the axis are left
     out, and cells without an entry hold `empty`."""
     matrix = np.full(shape, empty, dtype=np.int8)
-    if len(axis_ids) and len(rows):
-        columns = np.minimum(np.searchsorted(axis_ids, column_ids), len(axis_ids) - 1)
-        kept = (rows >= 0) & (axis_ids[columns] == column_ids)
-        matrix[rows[kept], columns[kept]] = values[kept]
+    columns, on_axis = positions_on(axis_ids, column_ids)
+    kept = (rows >= 0) & on_axis
+    matrix[rows[kept], columns[kept]] = values[kept]
     return matrix
 
 
@@ -296,7 +304,7 @@ def member_side(*, members: QuerySet[Member], side: RequestSide, first_week: dat
             member_ids, [row[3] for row in member_rows], in_scope, first_week, side.weeks
         ),
         tables=tables,
-        rows={name: _rows_in(member_ids, table[:, 0]) for name, table in tables.items()},
+        rows={name: _member_rows(member_ids, table[:, 0]) for name, table in tables.items()},
         side=side,
     )
 

@@ -25,6 +25,7 @@ from assignments.matching.adapter import (
     load_problem,
     open_requests_side,
     open_role_requests,
+    positions_on,
     request_side,
     week_of,
 )
@@ -144,11 +145,8 @@ def _on_requests(
     (and values of requests not on the axis are left out)."""
     given = np.array(list(values), dtype=np.float64).reshape(-1, 2)
     result = np.full(len(request_ids), np.nan)
-    if len(request_ids) and len(given):
-        ids = given[:, 0].astype(np.int64)
-        at = np.minimum(np.searchsorted(request_ids, ids), len(request_ids) - 1)
-        on_axis = request_ids[at] == ids
-        result[at[on_axis]] = given[on_axis, 1]
+    at, on_axis = positions_on(request_ids, given[:, 0].astype(np.int64))
+    result[at[on_axis]] = given[on_axis, 1]
     return result
 
 
