@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from assignments.matching.adapter import open_role_requests, week_of, weekly_hours
@@ -89,11 +89,7 @@ def weekly_load(*, member: Member, today: date) -> list[Week]:
     proposed (tentative), in a fixed number of queries."""
     first = week_of(today)
     hours = weekly_hours(
-        np.array([member.pk], dtype=np.int64),
-        [member.pool_hours],
-        Q(member_id=member.pk),
-        first,
-        WEEKS_AHEAD,
+        np.array([member.pk], dtype=np.int64), [member.pool_hours], first, WEEKS_AHEAD
     )
     return [
         Week(

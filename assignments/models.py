@@ -360,7 +360,11 @@ class Match(models.Model):
     member (`in_member_top`) are kept; a row may be both.
     """
 
-    role_request = models.ForeignKey(RoleRequest, on_delete=models.CASCADE, related_name="matches")
+    # match_unique_pair starts with role_request: an index of its own would only cost
+    # every write of a match one more index entry.
+    role_request = models.ForeignKey(
+        RoleRequest, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="matches")
     score = models.FloatField(_("score"))
     explanation = models.JSONField(_("toelichting"), default=dict)

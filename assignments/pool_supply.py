@@ -33,18 +33,18 @@ from functools import cached_property
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from numpy.typing import NDArray
 
 from assignments.matching.adapter import (
     MEMBER_TABLES,
+    MemberRows,
     MemberSide,
     RequestSide,
-    free_hours,
     member_side_of,
-    member_tables,
     open_role_requests,
     positions_on,
+    read_members,
     week_of,
 )
 from pool.models import Member, RoleExperience
@@ -67,23 +67,9 @@ class Supply:
     people: int
 
 
-# The fields of _Rows with one entry per member; the others are MEMBER_TABLES, with one
-# row per entry whose first column is the member's id.
+# The fields of MemberRows with one entry per member; the others are MEMBER_TABLES, with
+# one row per entry whose first column is the member's id.
 _PER_MEMBER = ("member_ids", "revisions", "organisation_ids", "shareable", "free")
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """What the database holds on some members; members sorted by id."""
-
-    member_ids: NDArray[np.int64]
-    revisions: NDArray[np.int64]
-    organisation_ids: NDArray[np.int64]
-    shareable: NDArray[np.bool_]
-    free: NDArray[np.float32]  # members × weeks from the first week; < 0 when overbooked
-    held: NDArray[np.int64]  # member, competency, level
-    goals: NDArray[np.int64]  # member, competency, target level
-    roles: NDArray[np.int64]  # member, role, experience, preference
 
 
 @dataclass(frozen=True)
@@ -95,7 +81,7 @@ class PoolSnapshot:
     """
 
     first_week: date
-    rows: _Rows
+    rows: MemberRows
 
     @property
     def weeks(self) -> int:
@@ -140,7 +126,7 @@ class PoolSnapshot:
         index, known = positions_on(self.rows.member_ids, member_ids)
         return member_ids[~(known & (self.rows.revisions[index] == revisions))]
 
-    def updated(self, asked: NDArray[np.int64], rows: _Rows) -> PoolSnapshot:
+    def updated(self, asked: NDArray[np.int64], rows: MemberRows) -> PoolSnapshot:
         """This snapshot with the members `asked` for read again into `rows` (over the
         same weeks): replaced, added when new, left out when `rows` lacks them (they are
         gone)."""
@@ -156,7 +142,7 @@ class PoolSnapshot:
             fields[name] = np.concatenate(
                 [table[~np.isin(table[:, 0], asked)], getattr(rows, name)]
             )
-        return PoolSnapshot(self.first_week, _Rows(**fields))
+        return PoolSnapshot(self.first_week, MemberRows(**fields))
 
     def free_of(self, member_ids: NDArray[np.int64]) -> NDArray[np.float64]:
         """Mean free hours per member of the snapshot: those of `member_ids` (sorted, all
@@ -257,28 +243,6 @@ def _sums(
     )
 
 
-def _read(*, first_week: date, weeks: int, member_ids: list[int] | None) -> _Rows:
-    """Read some members (everyone for None): seven queries."""
-    in_scope = Q() if member_ids is None else Q(member_id__in=member_ids)
-    members = Member.objects.order_by()
-    if member_ids is not None:
-        members = members.filter(pk__in=member_ids)
-    rows = sorted(
-        members.values_list("pk", "revision", "organisation_id", "shareable", "pool_hours")
-    )
-    ids = np.array([row[0] for row in rows], dtype=np.int64)
-    # Reading everyone, a member may join between the queries: only those read count.
-    tables = {name: t[np.isin(t[:, 0], ids)] for name, t in member_tables(in_scope).items()}
-    return _Rows(
-        member_ids=ids,
-        revisions=np.array([row[1] for row in rows], dtype=np.int64),
-        organisation_ids=np.array([row[2] for row in rows], dtype=np.int64),
-        shareable=np.array([row[3] for row in rows], dtype=bool),
-        free=free_hours(ids, [row[4] for row in rows], in_scope, first_week, weeks),
-        **tables,
-    )
-
-
 def _weeks_to_read(first_week: date, weeks: int) -> int:
     """At least `weeks`, and on to the end of the last open role request, in whole
     quarters: a request recompute then seldom finds the snapshot short."""
@@ -289,7 +253,7 @@ def _weeks_to_read(first_week: date, weeks: int) -> int:
 
 
 def _everyone(first_week: date, weeks: int) -> PoolSnapshot:
-    return PoolSnapshot(first_week, _read(first_week=first_week, weeks=weeks, member_ids=None))
+    return PoolSnapshot(first_week, read_members(None, first_week, weeks))
 
 
 # This process's snapshot, by its first week (only the current one is kept); replaced
@@ -323,8 +287,8 @@ def pool_snapshot(
     `first_week`, and the pool's ids (sorted).
 
     One query when no member changed; for a pool seen before, one more to find who did,
-    then seven to read the members whose revision moved, and eight to read everyone: in a
-    new week, for more weeks than read so far, or in a new process.
+    then one round trip to read the members whose revision moved; two more to read
+    everyone: in a new week, for more weeks than read so far, or in a new process.
     """
     pool = pool.order_by()
     snapshot = _snapshots.get(first_week)
@@ -351,7 +315,7 @@ def pool_snapshot(
     if len(stale) > REREAD_ALL_ABOVE:
         snapshot = _everyone(first_week, snapshot.weeks)
     elif len(stale):
-        read = _read(first_week=first_week, weeks=snapshot.weeks, member_ids=stale.tolist())
+        read = read_members(stale.tolist(), first_week, snapshot.weeks)
         snapshot = snapshot.updated(stale, read)
     _snapshots[first_week] = snapshot
     # A member deleted since the first query is not in the snapshot, nor in the pool.

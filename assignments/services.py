@@ -14,7 +14,6 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -145,11 +144,7 @@ def _check_capacity(*, assignment: Assignment) -> None:
     first_week = week_of(assignment.start)
     weeks = (week_of(assignment.end) - first_week).days // 7 + 1
     free = free_hours(
-        np.array([member.pk], dtype=np.int64),
-        [member.pool_hours],
-        Q(member_id=member.pk),
-        first_week,
-        weeks,
+        np.array([member.pk], dtype=np.int64), [member.pool_hours], first_week, weeks
     )[0]
     if assignment.state in BOOKED_STATES:
         free += float(assignment.hours_per_week)  # its own hours are already counted

@@ -15,32 +15,23 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
 from numpy.typing import NDArray
 
 from assignments.matching.core import MatchProblem, Members, Requests, Weights
 from assignments.models import (
     BOOKED_STATES,
-    Assignment,
     AssignmentState,
     MatchingWeights,
     Opgave,
     RoleRequest,
     RoleRequestCompetency,
 )
-from pool.models import (
-    Availability,
-    LearningGoal,
-    Leave,
-    Member,
-    MemberCompetency,
-    Organisation,
-    RoleExperience,
-)
+from config.db import Statement, run_together
+from pool.models import Member, Organisation, RoleExperience
 
 NEUTRAL_PREFERENCE = RoleExperience.Preference.NEUTRAL
-# Read the rows of up to this many members by their ids rather than by a subquery.
-FEW_MEMBERS = 100
 WORKDAYS = 5
 
 
@@ -259,52 +250,117 @@ class MemberSide:
     free_hours: NDArray[np.float32]
 
 
-# What scoring reads of members besides their own row: per table, the model and the
-# columns, the member's id first.
+# What scoring reads of members besides their own row: per name, the statement and its
+# number of columns, all integers, the member's id first.
 MEMBER_TABLES = {
-    "held": (MemberCompetency, ("member_id", "competency_id", "level")),
-    "goals": (LearningGoal, ("member_id", "competency_id", "target_level")),
-    "roles": (RoleExperience, ("member_id", "role_id", "experience", "preference")),
+    "held": ("SELECT member_id, competency_id, level FROM pool_membercompetency", 3),
+    "goals": ("SELECT member_id, competency_id, target_level FROM pool_learninggoal", 3),
+    "roles": ("SELECT member_id, role_id, experience, preference FROM pool_roleexperience", 4),
 }
+# Whose rows to read: these member ids, the members of a queryset, or everyone (None).
+Scope = list[int] | QuerySet[Member] | None
 
 
-def member_tables(in_scope: Q) -> dict[str, NDArray[np.int64]]:
-    """The rows of MEMBER_TABLES for the members `in_scope`, as integer arrays: three
-    queries."""
+def _limited(
+    select: str, conditions: list[str], params: list, column: str, scope: Scope
+) -> Statement:
+    """A Statement of `select` WHERE the conditions hold and `column` is in the scope."""
+    if isinstance(scope, QuerySet):
+        try:
+            sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a filter that Django knows matches nothing
+            sql, scope_params = "SELECT NULL WHERE false", []
+        conditions, params = [*conditions, f"{column} IN ({sql})"], [*params, *scope_params]
+    elif scope is not None:
+        conditions, params = [*conditions, f"{column} = ANY(%s)"], [*params, list(scope)]
+    return Statement(f"{select} WHERE {' AND '.join(conditions) or 'true'}", params)
+
+
+@dataclass(frozen=True)
+class MemberRows:
+    """What the database holds on some members for matching, over the weeks from a first
+    week; members sorted by id."""
+
+    member_ids: NDArray[np.int64]
+    revisions: NDArray[np.int64]
+    organisation_ids: NDArray[np.int64]
+    shareable: NDArray[np.bool_]
+    free: NDArray[np.float32]  # members × weeks; < 0 when overbooked
+    held: NDArray[np.int64]  # member, competency, level
+    goals: NDArray[np.int64]  # member, competency, target level
+    roles: NDArray[np.int64]  # member, role, experience, preference
+
+
+def member_statements(scope: Scope, first_week: date, weeks: int) -> list[Statement]:
+    """The statements that read MemberRows (member_rows turns their results into one)."""
+    return [
+        _limited(
+            "SELECT id, revision, organisation_id, shareable, pool_hours FROM pool_member",
+            [],
+            [],
+            "id",
+            scope,
+        ),
+        *(
+            _limited(select, [], [], "member_id", scope)
+            for select, _columns in MEMBER_TABLES.values()
+        ),
+        *hours_statements(scope, first_week, weeks, BOOKED_STATES),
+    ]
+
+
+def member_rows(results: list[list[tuple]], first_week: date, weeks: int) -> MemberRows:
+    """MemberRows from the results of member_statements."""
+    members, *table_rows = results[: 1 + len(MEMBER_TABLES)]
+    members = sorted(members)
+    member_ids = np.array([row[0] for row in members], dtype=np.int64)
     tables = {}
-    for name, (model, fields) in MEMBER_TABLES.items():
-        rows = list(model.objects.filter(in_scope).order_by().values_list(*fields))
-        tables[name] = np.array(rows, dtype=np.int64).reshape(-1, len(fields))
-    return tables
+    for (name, (_select, columns)), rows in zip(MEMBER_TABLES.items(), table_rows, strict=True):
+        table = np.array(rows, dtype=np.int64).reshape(-1, columns)
+        # Reading everyone, a member may join between the statements: only those read count.
+        tables[name] = table[np.isin(table[:, 0], member_ids)]
+    hours = weekly_hours_of(
+        member_ids,
+        [row[4] for row in members],
+        results[1 + len(MEMBER_TABLES) :],
+        first_week,
+        weeks,
+    )
+    return MemberRows(
+        member_ids=member_ids,
+        revisions=np.array([row[1] for row in members], dtype=np.int64),
+        organisation_ids=np.array([row[2] for row in members], dtype=np.int64),
+        shareable=np.array([row[3] for row in members], dtype=bool),
+        free=hours.capacity - hours.booked,
+        **tables,
+    )
 
 
-def member_side(*, members: QuerySet[Member], side: RequestSide, first_week: date) -> MemberSide:
-    """Read what scoring needs of `members` on the axes of `side`: six queries.
+def read_members(scope: Scope, first_week: date, weeks: int) -> MemberRows:
+    """What matching reads of the members in `scope`, in one round trip."""
+    return member_rows(run_together(member_statements(scope, first_week, weeks)), first_week, weeks)
+
+
+def member_side(*, members: Scope, side: RequestSide, first_week: date) -> MemberSide:
+    """What scoring needs of `members` on the axes of `side`, in one round trip.
 
     A whole pool is cheaper from pool_supply's snapshot (PoolSnapshot.member_side).
     """
-    member_rows = sorted(
-        members.order_by().values_list("pk", "organisation_id", "shareable", "pool_hours")
-    )
-    member_ids = np.array([row[0] for row in member_rows], dtype=np.int64)
-    # A few members by id (a recompute of one), more by the query that chose them.
-    in_scope = (
-        Q(member_id__in=member_ids.tolist())
-        if len(member_ids) <= FEW_MEMBERS
-        else Q(member__in=members.values("pk"))
-    )
-    # All the members' rows, also of competencies and roles no request in scope asks
-    # for (spread leaves those out): a list of every competency asked costs more to send.
-    tables = member_tables(in_scope)
+    return member_side_from(read_members(members, first_week, side.weeks), side=side)
+
+
+def member_side_from(rows: MemberRows, *, side: RequestSide) -> MemberSide:
+    """MemberRows on the axes of `side`. All the members' rows are read, also of
+    competencies and roles no request asks for (spread leaves those out): a list of every
+    competency asked costs more to send."""
+    tables = {name: getattr(rows, name) for name in MEMBER_TABLES}
     return member_side_of(
-        member_ids=member_ids,
-        organisation_ids=np.array([row[1] for row in member_rows], dtype=np.int64),
-        shareable=np.array([row[2] for row in member_rows], dtype=bool),
-        free=free_hours(
-            member_ids, [row[3] for row in member_rows], in_scope, first_week, side.weeks
-        ),
+        member_ids=rows.member_ids,
+        organisation_ids=rows.organisation_ids,
+        shareable=rows.shareable,
+        free=rows.free,
         tables=tables,
-        rows={name: _member_rows(member_ids, table[:, 0]) for name, table in tables.items()},
+        rows={name: _member_rows(rows.member_ids, table[:, 0]) for name, table in tables.items()},
         side=side,
     )
 
@@ -386,42 +442,32 @@ def load_problem(
     )
 
 
-def capacity_hours(
-    member_ids: NDArray[np.int64],
-    pool_hours: list,
-    in_scope: Q,
-    first_week: date,
-    weeks: int,
-) -> NDArray[np.float32]:
-    """Hours per week for pool work: availability (or pool hours), less leave.
-
-    Leave takes away a fifth of the week's capacity per working day. `member_ids` must be
-    sorted; rows follow it.
-    """
-    free = np.repeat(np.array(pool_hours, dtype=np.float32)[:, None], weeks, axis=1)
-    horizon_end = first_week + timedelta(weeks=weeks, days=-1)
-    overlapping = Q(start__lte=horizon_end, end__gte=first_week) & in_scope
-    for member_id, start, end, hours in (
-        Availability.objects.filter(overlapping)
-        .order_by()
-        .values_list("member_id", "start", "end", "hours_per_week")
-    ):
-        if (row := _row_of(member_ids, member_id)) is None:
-            continue
-        low, high = _week_range(first_week, start, end, weeks)
-        free[row, low:high] = float(hours)
-    capacity = free.copy()
-    for member_id, start, end in (
-        Leave.objects.filter(overlapping).order_by().values_list("member_id", "start", "end")
-    ):
-        if (row := _row_of(member_ids, member_id)) is None:
-            continue
-        low, high = _week_range(first_week, start, end, weeks)
-        for week in range(low, high):
-            monday = first_week + timedelta(weeks=week)
-            share = _workdays_in_week(monday, start, end) / WORKDAYS
-            free[row, week] -= capacity[row, week] * share
-    return free
+def hours_statements(
+    scope: Scope, first_week: date, weeks: int, states: Iterable[str]
+) -> list[Statement]:
+    """The statements that read availability, leave and the inzet in `states` of the
+    members in `scope` over `weeks` weeks from `first_week` (see weekly_hours_of)."""
+    overlapping = ["start <= %s", '"end" >= %s']
+    span = [first_week + timedelta(weeks=weeks, days=-1), first_week]
+    return [
+        _limited(
+            'SELECT member_id, start, "end", hours_per_week FROM pool_availability',
+            overlapping,
+            span,
+            "member_id",
+            scope,
+        ),
+        _limited(
+            'SELECT member_id, start, "end" FROM pool_leave', overlapping, span, "member_id", scope
+        ),
+        _limited(
+            'SELECT member_id, start, "end", hours_per_week, state FROM assignments_assignment',
+            [*overlapping, "state = ANY(%s)"],
+            [*span, list(states)],
+            "member_id",
+            scope,
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -433,50 +479,68 @@ class WeeklyHours:
     proposed: NDArray[np.float32]
 
 
-def weekly_hours(
+def weekly_hours_of(
     member_ids: NDArray[np.int64],
     pool_hours: list,
-    in_scope: Q,
+    results: list[list[tuple]],
     first_week: date,
     weeks: int,
-    *,
-    with_proposed: bool = True,
 ) -> WeeklyHours:
-    """Capacity, booked and proposed hours per week, in three queries for any number of
-    members. `member_ids` must be sorted; rows follow it.
+    """WeeklyHours from the results of hours_statements. `member_ids` must be sorted; rows
+    follow it.
 
-    Inzet counts its full hours in every week it touches, even partly (as the capacity
-    check does).
+    Capacity is the availability (or pool hours) less leave, which takes away a fifth of
+    the week's capacity per working day. Inzet counts its full hours in every week it
+    touches, even partly (as the capacity check does).
     """
-    capacity = capacity_hours(member_ids, pool_hours, in_scope, first_week, weeks)
-    booked = np.zeros_like(capacity)
-    proposed = np.zeros_like(capacity)
-    states = [*BOOKED_STATES, AssignmentState.PROPOSED] if with_proposed else BOOKED_STATES
-    horizon_end = first_week + timedelta(weeks=weeks, days=-1)
-    for member_id, start, end, hours, state in (
-        Assignment.objects.filter(in_scope, start__lte=horizon_end, end__gte=first_week)
-        .filter(state__in=states)
-        .order_by()
-        .values_list("member_id", "start", "end", "hours_per_week", "state")
-    ):
+    availability, leave, inzet = results
+    free = np.repeat(np.array(pool_hours, dtype=np.float32)[:, None], weeks, axis=1)
+    for member_id, start, end, hours in availability:
+        if (row := _row_of(member_ids, member_id)) is None:
+            continue
+        low, high = _week_range(first_week, start, end, weeks)
+        free[row, low:high] = float(hours)
+    capacity = free.copy()
+    for member_id, start, end in leave:
+        if (row := _row_of(member_ids, member_id)) is None:
+            continue
+        low, high = _week_range(first_week, start, end, weeks)
+        for week in range(low, high):
+            monday = first_week + timedelta(weeks=week)
+            share = _workdays_in_week(monday, start, end) / WORKDAYS
+            free[row, week] -= capacity[row, week] * share
+    booked = np.zeros_like(free)
+    proposed = np.zeros_like(free)
+    for member_id, start, end, hours, state in inzet:
         if (row := _row_of(member_ids, member_id)) is None:
             continue
         low, high = _week_range(first_week, start, end, weeks)
         target = proposed if state == AssignmentState.PROPOSED else booked
         target[row, low:high] += float(hours)
-    return WeeklyHours(capacity, booked, proposed)
+    return WeeklyHours(free, booked, proposed)
+
+
+def weekly_hours(
+    member_ids: NDArray[np.int64],
+    pool_hours: list,
+    first_week: date,
+    weeks: int,
+    *,
+    with_proposed: bool = True,
+) -> WeeklyHours:
+    """Capacity, booked and proposed hours per week of these members (sorted), in one
+    round trip for any number of them."""
+    states = [*BOOKED_STATES, AssignmentState.PROPOSED] if with_proposed else BOOKED_STATES
+    statements = hours_statements(member_ids.tolist(), first_week, weeks, states)
+    return weekly_hours_of(member_ids, pool_hours, run_together(statements), first_week, weeks)
 
 
 def free_hours(
-    member_ids: NDArray[np.int64],
-    pool_hours: list,
-    in_scope: Q,
-    first_week: date,
-    weeks: int,
+    member_ids: NDArray[np.int64], pool_hours: list, first_week: date, weeks: int
 ) -> NDArray[np.float32]:
-    """Hours per week free for pool work: capacity (`capacity_hours`) less inzet.
+    """Hours per week free for pool work: capacity less inzet.
 
     Only accepted and confirmed inzet book hours (DESIGN.md §5).
     """
-    hours = weekly_hours(member_ids, pool_hours, in_scope, first_week, weeks, with_proposed=False)
+    hours = weekly_hours(member_ids, pool_hours, first_week, weeks, with_proposed=False)
     return hours.capacity - hours.booked

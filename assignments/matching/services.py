@@ -23,6 +23,9 @@ from numpy.typing import NDArray
 from assignments.matching.adapter import (
     LoadedProblem,
     load_problem,
+    member_rows,
+    member_side_from,
+    member_statements,
     open_requests_side,
     open_role_requests,
     positions_on,
@@ -34,6 +37,7 @@ from assignments.matching.core import explain_pairs, score_block, top_k
 from assignments.models import ACTIVE_STATES, Match, RoleRequest
 from assignments.pool_supply import pool_snapshot
 from config.celery import enqueue
+from config.db import Statement, run_together
 from pool.models import Member
 from pool.services import member_matches_invalidate
 
@@ -92,14 +96,16 @@ def _explanations(loaded: LoadedProblem, pairs: list[Pair]) -> list[dict[str, An
     return stored
 
 
-def _write(loaded: LoadedProblem, pairs: list[Pair], scores: NDArray, now: datetime) -> None:
+def _upsert(
+    loaded: LoadedProblem, pairs: list[Pair], scores: NDArray, now: datetime
+) -> list[Statement]:
     """Upsert the given pairs; the flags of each row are set as given.
 
     All rows go as one JSON document: bulk_create sends an array per column, and psycopg
     adapting the explanations one by one took about as long as the statement itself.
     """
     if not pairs:
-        return
+        return []
     explanations = _explanations(loaded, pairs)
     rows = [
         {
@@ -112,23 +118,20 @@ def _write(loaded: LoadedProblem, pairs: list[Pair], scores: NDArray, now: datet
         }
         for p, score, explanation in zip(pairs, scores, explanations, strict=True)
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO assignments_match (role_request_id, member_id, score, explanation,
-                in_request_top, in_member_top, computed_at)
-            SELECT role_request_id, member_id, score, explanation, in_request_top,
-                in_member_top, %(now)s
-            FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(role_request_id bigint,
-                member_id bigint, score double precision, explanation jsonb,
-                in_request_top boolean, in_member_top boolean)
-            ON CONFLICT (role_request_id, member_id) DO UPDATE SET
-                score = excluded.score, explanation = excluded.explanation,
-                in_request_top = excluded.in_request_top,
-                in_member_top = excluded.in_member_top, computed_at = excluded.computed_at
-            """,
-            {"rows": json.dumps(rows), "now": now},
-        )
+    sql = """
+        INSERT INTO assignments_match (role_request_id, member_id, score, explanation,
+            in_request_top, in_member_top, computed_at)
+        SELECT role_request_id, member_id, score, explanation, in_request_top,
+            in_member_top, %s
+        FROM jsonb_to_recordset(%s::jsonb) AS r(role_request_id bigint,
+            member_id bigint, score double precision, explanation jsonb,
+            in_request_top boolean, in_member_top boolean)
+        ON CONFLICT (role_request_id, member_id) DO UPDATE SET
+            score = excluded.score, explanation = excluded.explanation,
+            in_request_top = excluded.in_request_top,
+            in_member_top = excluded.in_member_top, computed_at = excluded.computed_at
+    """
+    return [Statement(sql, [now, json.dumps(rows)])]
 
 
 def _best(scores: NDArray, limit: int) -> NDArray[np.intp]:
@@ -150,11 +153,18 @@ def _on_requests(
     return result
 
 
-def _clear_stale(model, pk: int, stale_since: datetime | None) -> None:
-    if stale_since is not None:
-        model.objects.filter(pk=pk, matches_stale_since=stale_since).update(
-            matches_stale_since=None
+def _stale_cleared(model, pk: int, stale_since: datetime | None) -> list[Statement]:
+    """Clear the stale mark of a member or role request, unless a change set it anew."""
+    if stale_since is None:
+        return []
+    table = model._meta.db_table
+    return [
+        Statement(
+            f"UPDATE {table} SET matches_stale_since = NULL"  # noqa: S608 - a model's table
+            " WHERE id = %s AND matches_stale_since = %s",
+            [pk, stale_since],
         )
+    ]
 
 
 def _against_the_pool(requests: QuerySet[RoleRequest], today: date) -> LoadedProblem:
@@ -186,7 +196,7 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
         orphaned = list(stored.filter(in_member_top=True).values_list("member_id", flat=True))
         stored.delete()
         member_matches_invalidate(member_ids=orphaned)
-        _clear_stale(RoleRequest, role_request_id, stale_since)
+        run_together(_stale_cleared(RoleRequest, role_request_id, stale_since))
         return
     loaded = _against_the_pool(requests, today)
     scores = score_block(loaded.problem).scores[:, 0]
@@ -205,48 +215,63 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
     # as long as they are still a candidate; their own recompute re-ranks them later.
     positions = sorted(top | {m for m in member_top if not np.isnan(scores[m])})
     pairs = [Pair(0, m, m in top, m in member_top) for m in positions]
-    Match.objects.filter(role_request_id=role_request_id).exclude(
-        member_id__in=[int(loaded.member_ids[m]) for m in positions]
-    ).delete()
-    _write(loaded, pairs, scores[positions], timezone.now())
     ranked = _best(scores, REQUEST_TOP)
     floor = float(scores[ranked[-1]]) if len(ranked) == REQUEST_TOP else None
-    RoleRequest.objects.filter(pk=role_request_id).update(match_floor=floor)
-    _clear_stale(RoleRequest, role_request_id, stale_since)
+    run_together(
+        [
+            Statement(
+                "DELETE FROM assignments_match"
+                " WHERE role_request_id = %s AND NOT member_id = ANY(%s)",
+                [role_request_id, [int(loaded.member_ids[m]) for m in positions]],
+            ),
+            *_upsert(loaded, pairs, scores[positions], timezone.now()),
+            Statement(
+                "UPDATE assignments_rolerequest SET match_floor = %s WHERE id = %s",
+                [floor, role_request_id],
+            ),
+            *_stale_cleared(RoleRequest, role_request_id, stale_since),
+        ]
+    )
 
 
 @transaction.atomic
 def member_matches_recompute(*, member_id: int, today: date) -> None:
-    """Score one member against every open role request and update both kinds of top list."""
-    stale_since = (
-        Member.objects.select_for_update()
-        .filter(pk=member_id)
-        .values_list("matches_stale_since", flat=True)
-        .first()
+    """Score one member against every open role request and update both kinds of top list.
+
+    Two round trips to the database, one to read and one to write: sent one by one, the
+    dozen reads and half dozen writes took more than half of the time.
+    """
+    first_week = week_of(today)
+    side = open_requests_side(today=today)
+    locked, *member, floors, stored = run_together(
+        [
+            Statement(
+                "SELECT matches_stale_since FROM pool_member WHERE id = %s FOR UPDATE", [member_id]
+            ),
+            *member_statements([member_id], first_week, side.weeks),
+            # Every request that has a floor, not the open ones by id: a list of 2,000 ids
+            # took 34 ms at the median and 135 ms at p95 to send and plan, this 4 and 6 ms.
+            Statement(
+                "SELECT id, match_floor FROM assignments_rolerequest WHERE match_floor IS NOT NULL"
+            ),
+            Statement(
+                "SELECT role_request_id, score, in_request_top FROM assignments_match"
+                " WHERE member_id = %s",
+                [member_id],
+            ),
+        ]
     )
+    if not locked:
+        return
+    stale_since = locked[0][0]
     loaded = load_problem(
-        requests=open_requests_side(today=today),
-        members=Member.objects.filter(pk=member_id),
+        requests=side,
+        members=member_side_from(member_rows(member, first_week, side.weeks), side=side),
         today=today,
     )
-    if len(loaded.member_ids) == 0:
-        return
     scores = score_block(loaded.problem).scores[0]
     request_ids = loaded.request_ids
-
-    # Every request that has a floor, not the open ones by id: a list of 2,000 ids took
-    # 34 ms at the median and 135 ms at p95 to send and plan, this 4 and 6 ms.
-    floor = _on_requests(
-        request_ids,
-        RoleRequest.objects.filter(match_floor__isnull=False)
-        .order_by()
-        .values_list("pk", "match_floor"),
-    )
-    stored = list(
-        Match.objects.filter(member_id=member_id).values_list(
-            "role_request_id", "score", "in_request_top"
-        )
-    )
+    floor = _on_requests(request_ids, floors)
     old_score = _on_requests(request_ids, ((r, score) for r, score, _top in stored))
     was_in_top = _on_requests(request_ids, ((r, 1.0) for r, _score, top in stored if top)) == 1
     # A member already on a full list stays while at or above its floor; a newcomer must
@@ -265,72 +290,75 @@ def member_matches_recompute(*, member_id: int, today: date) -> None:
 
     kept = set(request_ids[positions].tolist())
     gone = [r for r, _score, _top in stored if r not in kept]
-    if gone:
-        Match.objects.filter(member_id=member_id, role_request_id__in=gone).delete()
-    _write(loaded, pairs, scores[positions], timezone.now())
     entered = request_ids[in_request_top & ~was_in_top].tolist()
-    _trim_request_tops(entered)
-    _refresh_floors(entered + refill)
-    _clear_stale(Member, member_id, stale_since)
-    if refill:
-        RoleRequest.objects.filter(pk__in=refill).update(matches_stale_since=timezone.now())
-        for request_id in refill:
-            transaction.on_commit(
-                lambda r=request_id: enqueue(RECOMPUTE_REQUEST_TASK, role_request_id=r)
-            )
+    now = timezone.now()
+    run_together(
+        [
+            Statement(
+                "DELETE FROM assignments_match WHERE member_id = %s AND role_request_id = ANY(%s)",
+                [member_id, gone],
+            ),
+            *_upsert(loaded, pairs, scores[positions], now),
+            *_request_tops_trimmed(entered),
+            *_floors_refreshed(entered + refill),
+            *_stale_cleared(Member, member_id, stale_since),
+            Statement(
+                "UPDATE assignments_rolerequest SET matches_stale_since = %s WHERE id = ANY(%s)",
+                [now, refill],
+            ),
+        ]
+    )
+    for request_id in refill:
+        transaction.on_commit(
+            lambda r=request_id: enqueue(RECOMPUTE_REQUEST_TASK, role_request_id=r)
+        )
 
 
-def _trim_request_tops(request_ids: list[int]) -> None:
+def _request_tops_trimmed(request_ids: list[int]) -> list[Statement]:
     """Keep at most REQUEST_TOP candidates per request after a member entered its list.
 
     Rows that fall off are deleted, unless they are among their member's best requests.
     """
     if not request_ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH beyond AS (
-                SELECT id FROM (
-                    SELECT id, row_number() OVER (
-                        PARTITION BY role_request_id ORDER BY score DESC, member_id
-                    ) AS place
-                    FROM assignments_match
-                    WHERE in_request_top AND role_request_id = ANY(%(requests)s)
-                ) ranked
-                WHERE place > %(keep)s
-            ), dropped AS (
-                DELETE FROM assignments_match
-                WHERE id IN (SELECT id FROM beyond) AND NOT in_member_top
-            )
-            UPDATE assignments_match SET in_request_top = false
-            WHERE id IN (SELECT id FROM beyond) AND in_member_top
-            """,
-            {"requests": request_ids, "keep": REQUEST_TOP},
+        return []
+    sql = """
+        WITH beyond AS (
+            SELECT id FROM (
+                SELECT id, row_number() OVER (
+                    PARTITION BY role_request_id ORDER BY score DESC, member_id
+                ) AS place
+                FROM assignments_match
+                WHERE in_request_top AND role_request_id = ANY(%s)
+            ) ranked
+            WHERE place > %s
+        ), dropped AS (
+            DELETE FROM assignments_match
+            WHERE id IN (SELECT id FROM beyond) AND NOT in_member_top
         )
+        UPDATE assignments_match SET in_request_top = false
+        WHERE id IN (SELECT id FROM beyond) AND in_member_top
+    """
+    return [Statement(sql, [request_ids, REQUEST_TOP])]
 
 
-def _refresh_floors(request_ids: list[int] | None) -> None:
+def _floors_refreshed(request_ids: list[int] | None) -> list[Statement]:
     """Recompute `match_floor` of the given requests (None: all) from the stored lists."""
     if request_ids == []:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE assignments_rolerequest r
-            SET match_floor = CASE WHEN t.n >= %(keep)s THEN t.low END
-            FROM (
-                SELECT rr.id, count(m.id) AS n, min(m.score) AS low
-                FROM assignments_rolerequest rr
-                LEFT JOIN assignments_match m
-                    ON m.role_request_id = rr.id AND m.in_request_top
-                WHERE %(all)s OR rr.id = ANY(%(requests)s)
-                GROUP BY rr.id
-            ) t
-            WHERE r.id = t.id
-            """,
-            {"keep": REQUEST_TOP, "all": request_ids is None, "requests": request_ids or []},
-        )
+        return []
+    sql = """
+        UPDATE assignments_rolerequest r
+        SET match_floor = CASE WHEN t.n >= %s THEN t.low END
+        FROM (
+            SELECT rr.id, count(m.id) AS n, min(m.score) AS low
+            FROM assignments_rolerequest rr
+            LEFT JOIN assignments_match m
+                ON m.role_request_id = rr.id AND m.in_request_top
+            WHERE %s OR rr.id = ANY(%s)
+            GROUP BY rr.id
+        ) t
+        WHERE r.id = t.id
+    """
+    return [Statement(sql, [REQUEST_TOP, request_ids is None, request_ids or []])]
 
 
 def matches_rebuild(*, today: date) -> int:
@@ -374,7 +402,7 @@ def matches_rebuild(*, today: date) -> int:
                         started,
                     )
                 )
-        _refresh_floors(None)
+        run_together(_floors_refreshed(None))
         stale_before = Q(matches_stale_since__lte=started)
         Member.objects.filter(stale_before).update(matches_stale_since=None)
         RoleRequest.objects.filter(stale_before).update(matches_stale_since=None)

@@ -137,9 +137,9 @@ def test_capacity_page_in_constant_queries(
     client.force_login(hr_user)
     # session, user, groups, the pool counted per organisation and unit (the filter's
     # choices and the pager's groups), the organisations' order, their names for the
-    # filter, the page's members, availability, leave, inzet, unread notifications,
-    # session save (3)
-    with django_assert_num_queries(14):
+    # filter, the page's members, their availability, leave and inzet in one round trip,
+    # unread notifications, session save (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("hr:capacity"))
     assert response.content.decode().count("0 van 9,6 uur, vrij") == count
 
@@ -247,9 +247,9 @@ def test_shortages_in_constant_queries(
     client.force_login(hr_user)
     # session, user, groups, requests, needs, the pool's members and their revisions,
     # unread notifications, the filter's organisations, session save (3); and in a process
-    # that has not read the pool yet: the weeks up to the last open request, members,
-    # availability, leave, inzet, competencies, learning goals, role experience
-    with django_assert_num_queries(19):
+    # that has not read the pool yet: the weeks up to the last open request, and the
+    # members with their hours, competencies, learning goals and roles in one round trip
+    with django_assert_num_queries(13):
         response = client.get(reverse("hr:shortages"))
     assert response.context["report"].roles[0].supply_people == 0
     with django_assert_num_queries(8):  # the session was renewed a moment ago
