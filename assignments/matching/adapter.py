@@ -4,11 +4,12 @@ The axes of a loaded problem are only what the requests in scope need: the compe
 they ask for, their roles, and the weeks from this week to the last week of any of them.
 So one request against the whole pool makes arrays a few columns wide. A recompute of one
 request takes the whole pool from pool_supply's per-process snapshot rather than from the
-database (see services._against_the_pool).
+database (see services.request_matches_recompute).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,13 +24,12 @@ from assignments.matching.core import MatchProblem, Members, Requests, Weights
 from assignments.models import (
     BOOKED_STATES,
     AssignmentState,
-    MatchingWeights,
     Opgave,
     RoleRequest,
     RoleRequestCompetency,
 )
 from config.db import Statement, run_together
-from pool.models import Member, Organisation, RoleExperience
+from pool.models import Member, RoleExperience
 
 NEUTRAL_PREFERENCE = RoleExperience.Preference.NEUTRAL
 WORKDAYS = 5
@@ -58,9 +58,13 @@ def open_role_requests(*, today: date) -> QuerySet[RoleRequest]:
     )
 
 
-def weights_current() -> Weights:
-    stored = MatchingWeights.objects.filter(pk=1).values_list("values", flat=True).first()
-    return Weights.from_dict(stored or {})
+# What scoring reads besides requests and members: the weights (one row, or none for the
+# defaults) and which organisations share their members. A caller that has statements of
+# its own to send reads these with them and hands the results to load_problem.
+SCORING_SETTINGS = [
+    Statement('SELECT "values" FROM assignments_matchingweights WHERE id = 1'),
+    Statement("SELECT id, shares_members FROM pool_organisation"),
+]
 
 
 def _positions(ids: NDArray[np.int64], values: Iterable[int]) -> NDArray[np.intp]:
@@ -402,13 +406,14 @@ def load_problem(
     requests: QuerySet[RoleRequest] | RequestSide,
     members: QuerySet[Member] | MemberSide,
     today: date,
-    weights: Weights | None = None,
+    settings: list[list[tuple]] | None = None,
 ) -> LoadedProblem:
     """Read everything scoring needs for `members` × `requests`, in a fixed number of queries.
 
     `requests` may be a queryset, or a RequestSide already loaded (open_requests_side);
     `members` a queryset, or a MemberSide already loaded on that RequestSide's axes
-    (pool_supply's PoolSnapshot.member_side).
+    (pool_supply's PoolSnapshot.member_side); `settings` the results of SCORING_SETTINGS,
+    read here if not given.
     """
     first_week = week_of(today)
     side = (
@@ -421,7 +426,8 @@ def load_problem(
         if isinstance(members, MemberSide)
         else member_side(members=members, side=side, first_week=first_week)
     )
-    organisation_rows = sorted(Organisation.objects.order_by().values_list("pk", "shares_members"))
+    weight_rows, organisation_rows = settings or run_together(SCORING_SETTINGS)
+    organisation_rows = sorted(organisation_rows)
     organisation_ids = np.array([row[0] for row in organisation_rows], dtype=np.int64)
     problem = MatchProblem(
         members=Members(
@@ -435,7 +441,8 @@ def load_problem(
         ),
         requests=side.requests_on(organisation_ids),
         org_shares=np.array([row[1] for row in organisation_rows], dtype=bool),
-        weights=weights or weights_current(),
+        # The stored weights come as JSON text (Django's JSONField decodes its own).
+        weights=Weights.from_dict(json.loads(weight_rows[0][0]) if weight_rows else {}),
     )
     return LoadedProblem(
         problem, people.member_ids, side.request_ids, side.competency_ids, side.role_ids, first_week

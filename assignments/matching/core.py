@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -169,6 +170,18 @@ class Requests:
         # once for a Requests kept across recomputes, as the adapter keeps the open ones.
         # The arrays must not change after construction.
         object.__setattr__(self, "_prepared", {})
+
+    @cached_property
+    def asked_entries(self) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+        """The competencies asked, request after request (the columns of min_levels' nonzero
+        entries in row order), how many each request asks, and where its own start.
+
+        Kept, like `_prepared`: finding them takes 2.6 ms at 2,000 requests, most of the
+        explanations of one member's recompute.
+        """
+        rows, cols = np.nonzero(self.min_levels)
+        asked = np.bincount(rows, minlength=self.min_levels.shape[0])
+        return cols, asked, np.cumsum(asked) - asked
 
 
 # The five parts of a score, and the two factors that weigh competencies within one.
@@ -626,9 +639,7 @@ class _Requested:
         cls, problem: MatchProblem, mem: NDArray[np.intp], req: NDArray[np.intp]
     ) -> _Requested:
         min_levels = problem.requests.min_levels
-        rows, cols = np.nonzero(min_levels)
-        asked = np.bincount(rows, minlength=min_levels.shape[0])
-        first_of_request = np.cumsum(asked) - asked
+        cols, asked, first_of_request = problem.requests.asked_entries
         count = asked[req]
         bounds = np.concatenate([[0], np.cumsum(count)])
         pair = np.repeat(np.arange(req.size), count)
