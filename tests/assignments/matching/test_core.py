@@ -326,6 +326,19 @@ def test_explain_hand_worked_pair():
     assert explanation["organisation"] == {"member": 0, "request": 1, "allowed": True}
 
 
+def test_explain_pairs_names_by_the_callers_ids_and_rounds():
+    (explanation,) = explain_pairs(
+        small_problem(), [0], [1], competency_ids=[501, 502], role_ids=[71, 72], decimals=2
+    )
+
+    assert explanation["parts"]["competency"] == {"value": 0.33, "weight": 50.0}
+    assert explanation["parts"]["availability"] == {"value": 0.4, "weight": 25.0}
+    assert [c["competency"] for c in explanation["competencies"]] == [502]
+    assert explanation["role"] == {"role": 72, "experience": 0, "preference": 1}
+    assert explanation["learning_goals"] == [502]
+    assert explanation["hours"] == {"free": 4.0, "requested": 10.0}
+
+
 def test_explain_statuses_and_unused_development():
     explanation = explain(small_problem(), 1, 0)
 
