@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
 
 
 class Statement(NamedTuple):
@@ -18,6 +20,16 @@ class Statement(NamedTuple):
 
     sql: str
     params: Sequence[Any] = ()
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> Statement:
+        """The statement the ORM sends for `queryset`. Its rows come back as psycopg
+        gives them, without the fields' own conversions: meant for values_list of plain
+        columns (numbers, dates, booleans, text)."""
+        try:
+            return cls(*queryset.query.sql_with_params())
+        except EmptyResultSet:  # a filter that Django knows matches nothing
+            return cls("SELECT NULL WHERE false")
 
 
 def run_together(statements: Sequence[Statement]) -> list[list[tuple]]:

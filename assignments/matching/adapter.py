@@ -16,7 +16,6 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from numpy.typing import NDArray
 
@@ -148,24 +147,41 @@ class RequestSide:
         return built
 
 
+def request_statements(requests: QuerySet[RoleRequest]) -> list[Statement]:
+    """The statements that read a RequestSide (request_side_of turns their results into
+    one): the requests, and what they ask."""
+    return [
+        Statement.of(
+            requests.order_by().values_list(
+                "pk",
+                "role_id",
+                "hours_per_week",
+                "start",
+                "end",
+                "open_to_development",
+                "opgave__organisation_id",
+            )
+        ),
+        Statement.of(
+            RoleRequestCompetency.objects.filter(role_request__in=requests.values("pk"))
+            .order_by()
+            .values_list("role_request_id", "competency_id", "min_level", "required")
+        ),
+    ]
+
+
 def request_side(*, requests: QuerySet[RoleRequest], first_week: date) -> RequestSide:
-    rows = sorted(
-        requests.order_by().values_list(
-            "pk",
-            "role_id",
-            "hours_per_week",
-            "start",
-            "end",
-            "open_to_development",
-            "opgave__organisation_id",
-        )
-    )
+    """The requests as scoring reads them, in one round trip."""
+    return request_side_of(run_together(request_statements(requests)), first_week=first_week)
+
+
+def request_side_of(results: list[list[tuple]], *, first_week: date) -> RequestSide:
+    """A RequestSide from the results of request_statements."""
+    rows, needs = sorted(results[0]), results[1]
     request_ids = np.array([row[0] for row in rows], dtype=np.int64)
-    needs = list(
-        RoleRequestCompetency.objects.filter(role_request_id__in=request_ids.tolist())
-        .order_by()
-        .values_list("role_request_id", "competency_id", "min_level", "required")
-    )
+    # A request opened between the two statements has needs but no row: left out.
+    read = set(request_ids.tolist())
+    needs = [need for need in needs if need[0] in read]
     competency_ids = np.array(sorted({need[1] for need in needs}), dtype=np.int64)
     role_ids = np.array(sorted({row[1] for row in rows}), dtype=np.int64)
     weeks = max([_week_range(first_week, row[3], row[4], 10**6)[1] for row in rows] or [1])
@@ -270,11 +286,9 @@ def _limited(
 ) -> Statement:
     """A Statement of `select` WHERE the conditions hold and `column` is in the scope."""
     if isinstance(scope, QuerySet):
-        try:
-            sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # a filter that Django knows matches nothing
-            sql, scope_params = "SELECT NULL WHERE false", []
-        conditions, params = [*conditions, f"{column} IN ({sql})"], [*params, *scope_params]
+        subquery = Statement.of(scope.order_by().values("pk"))
+        conditions = [*conditions, f"{column} IN ({subquery.sql})"]
+        params = [*params, *subquery.params]
     elif scope is not None:
         conditions, params = [*conditions, f"{column} = ANY(%s)"], [*params, list(scope)]
     return Statement(f"{select} WHERE {' AND '.join(conditions) or 'true'}", params)

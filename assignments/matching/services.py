@@ -30,7 +30,8 @@ from assignments.matching.adapter import (
     open_requests_side,
     open_role_requests,
     positions_on,
-    request_side,
+    request_side_of,
+    request_statements,
     week_of,
 )
 from assignments.matching.autostaff import StaffingProblem, StaffingResult, autostaff, greedy
@@ -157,7 +158,9 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
     The members come from this process's snapshot of the pool: one query when no member
     changed, rather than reading all of them (210 ms at 20,000 members).
     """
-    _, locked, stored, *settings = run_together(
+    first_week = week_of(today)
+    requests = open_role_requests(today=today).filter(pk=role_request_id)
+    _, locked, stored, weights, organisations, *request_rows = run_together(
         [
             _NO_WAIT_FOR_DISK,
             Statement(
@@ -172,14 +175,11 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
                 [role_request_id],
             ),
             *SCORING_SETTINGS,
+            *request_statements(requests),
         ]
     )
     stale_since = locked[0][0] if locked else None
-    first_week = week_of(today)
-    side = request_side(
-        requests=open_role_requests(today=today).filter(pk=role_request_id),
-        first_week=first_week,
-    )
+    side = request_side_of(request_rows, first_week=first_week)
     if not len(side.request_ids):
         # Members who counted this request among their best ones need a new best list.
         orphaned = [member_id for member_id, in_member_top in stored if in_member_top]
@@ -194,7 +194,7 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
         requests=side,
         members=snapshot.member_side(member_ids, side=side),
         today=today,
-        settings=settings,
+        settings=[weights, organisations],
     )
     scores = score_block(loaded.problem).scores[:, 0]
     top = set(_best(scores, REQUEST_TOP).tolist())

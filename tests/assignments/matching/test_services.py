@@ -220,9 +220,9 @@ def test_loading_runs_a_constant_number_of_queries(django_assert_num_queries, si
         member = MemberFactory(organisation=organisation)
         MemberCompetencyFactory(member=member)
         AvailabilityFactory(member=member)
-    # requests, needs, the members in one round trip (their rows, levels, goals, roles,
-    # availability, leave, inzet), the weights and organisations in another
-    with django_assert_num_queries(4):
+    # Three round trips: the requests with their needs; the members (their rows, levels,
+    # goals, roles, availability, leave, inzet); the weights and organisations.
+    with django_assert_num_queries(3):
         loaded = load_problem(
             requests=open_role_requests(today=TODAY),
             members=Member.objects.all(),
