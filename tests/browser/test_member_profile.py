@@ -4,6 +4,7 @@ without JavaScript, and the page passes axe-core before and after."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -13,10 +14,22 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
+from assignments.matching.services import matches_rebuild
+from assignments.models import Match
 from pool import access
 from pool.models import Availability, MemberCompetency
 from tests.browser.conftest import TIMEOUT_MS, BrowserProblems, assert_no_axe_violations
-from tests.factories import TODAY, MemberFactory, UserFactory
+from tests.factories import (
+    TODAY,
+    CompetencyFactory,
+    MemberCompetencyFactory,
+    MemberFactory,
+    OpgaveFactory,
+    OrganisationFactory,
+    RoleRequestCompetencyFactory,
+    RoleRequestFactory,
+    UserFactory,
+)
 
 PASSWORD = "geheim-wachtwoord"  # what UserFactory sets
 
@@ -149,3 +162,46 @@ def test_without_javascript_search_and_add_work_as_plain_forms(page_without_java
     expect(
         section(page, "Competenties").get_by_role("row", name=re.compile("Jeugd en Wmo"))
     ).to_be_visible()
+
+
+def test_a_raised_level_shows_in_the_members_match_within_seconds(
+    page: Page, axe, browser_problems: BrowserProblems, celery_worker_process
+):
+    """The issue's "done when": the member raises their level on a competency an open
+    request requires, in Mijn profiel, and a real worker recomputes their match, which
+    Kansen shows higher a moment later."""
+    user = UserFactory(groups=[access.MEMBER])
+    organisation = OrganisationFactory()
+    member = MemberFactory(user=user, organisation=organisation)
+    competency = CompetencyFactory(name_nl="Verbindend leiderschap")
+    request = RoleRequestFactory(opgave=OpgaveFactory(organisation=organisation))
+    RoleRequestCompetencyFactory(role_request=request, competency=competency, min_level=4)
+    held = MemberCompetencyFactory(member=member, competency=competency, level=1)
+    matches_rebuild(today=TODAY)
+    before = Match.objects.get(role_request=request, member=member).score
+
+    log_in(page, user)
+    page.goto("/mijn/kansen/")
+    expect(page.get_by_text(f"Match {before:.0f} van 100")).to_be_visible()
+
+    page.goto("/mijn-profiel/")
+    competencies = section(page, "Competenties")
+    row = competencies.get_by_role("row", name="Verbindend leiderschap")
+    row.get_by_role("link", name="Wijzigen Verbindend leiderschap").click()
+    row.get_by_label("Niveau").select_option(label="4 – expert")
+    row.get_by_role("button", name="Opslaan Verbindend leiderschap").click()
+    # Saved: the row is back to reading, with the new level.
+    expect(row.get_by_role("link", name="Wijzigen Verbindend leiderschap")).to_be_visible()
+    expect(row.get_by_role("cell", name="4 – expert", exact=True)).to_be_visible()
+    assert MemberCompetency.objects.get(pk=held.pk).level == 4
+
+    # The worker takes the task a second after the commit (edits in a burst coalesce).
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while (after := Match.objects.get(role_request=request, member=member).score) == before:
+        assert time.monotonic() < deadline, "the worker did not recompute the match"
+        time.sleep(0.2)
+    assert after > before
+    page.goto("/mijn/kansen/")
+    expect(page.get_by_text(f"Match {after:.0f} van 100")).to_be_visible()
+    assert_no_axe_violations(axe(), "Kansen after the recompute")
+    assert browser_problems.messages == []
