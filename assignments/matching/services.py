@@ -137,6 +137,15 @@ def _on_requests(
     return result
 
 
+def _stale_locked(model, pk: int) -> Statement:
+    """Lock a member's or role request's row and read its stale mark (no row: it is gone)."""
+    return Statement(
+        f"SELECT matches_stale_since FROM {model._meta.db_table}"  # noqa: S608 - a model's table
+        " WHERE id = %s FOR UPDATE",
+        [pk],
+    )
+
+
 def _stale_cleared(model, pk: int, stale_since: datetime | None) -> list[Statement]:
     """Clear the stale mark of a member or role request, unless a change set it anew."""
     if stale_since is None:
@@ -163,10 +172,7 @@ def request_matches_recompute(*, role_request_id: int, today: date) -> None:
     _, locked, stored, weights, organisations, *request_rows = run_together(
         [
             _NO_WAIT_FOR_DISK,
-            Statement(
-                "SELECT matches_stale_since FROM assignments_rolerequest WHERE id = %s FOR UPDATE",
-                [role_request_id],
-            ),
+            _stale_locked(RoleRequest, role_request_id),
             # The request's rows, whose flag is tested here: with `in_member_top` in the
             # query, the planner may AND in the index of every member's best list (200,000
             # rows, 18 ms against 1 ms) when its statistics are old, as just after a rebuild.
@@ -239,9 +245,7 @@ def member_matches_recompute(*, member_id: int, today: date) -> None:
     _, locked, *member, floors, stored, weights, organisations = run_together(
         [
             _NO_WAIT_FOR_DISK,
-            Statement(
-                "SELECT matches_stale_since FROM pool_member WHERE id = %s FOR UPDATE", [member_id]
-            ),
+            _stale_locked(Member, member_id),
             *member_statements([member_id], first_week, side.weeks),
             # Every request that has a floor, not the open ones by id: a list of 2,000 ids
             # took 34 ms at the median and 135 ms at p95 to send and plan, this 4 and 6 ms.
